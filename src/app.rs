@@ -1,0 +1,352 @@
+//! One function per subcommand, wiring the stages: read evidence → assemble facts → run checks →
+//! build results → write outputs. Raw flags become validated settings here, once.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Severity};
+use crate::checks::{Status, evaluate_all};
+use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::facts::{Assembly, assemble};
+use crate::intake::{ManifestEntry, Processed, read_evidence};
+use crate::report::findings::{Findings, Inputs, Period as PeriodOut, Unused};
+use crate::report::{manifest::Manifest, register, write_file};
+use crate::results::{self, CheckResult};
+use crate::timefmt::{Instant, Period, format_instant, parse_as_of};
+
+const GENERATED_BY: &str = concat!("gapscope ", env!("CARGO_PKG_VERSION"));
+
+/// Runs a parsed command line and returns the exit code (errors exit 2 in `main`).
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Analyze(args) => analyze(args, cli.quiet),
+        Command::Inventory(args) => inventory(args, cli.quiet),
+        Command::Checks(args) => checks(args),
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(path) => Ok(Config::load(path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Evidence read and accounted for: every input's manifest entry, the facts, and what to tell.
+struct Accounted {
+    entries: Vec<ManifestEntry>,
+    diagnostics: Vec<Diagnostic>,
+    assembly: Assembly,
+    artifacts: Vec<Artifact>,
+}
+
+/// A recognised piece of evidence, for the inventory.
+#[derive(Debug, Serialize)]
+struct Artifact {
+    kind: String,
+    account: Option<String>,
+    as_of: Option<String>,
+    records: usize,
+    path: String,
+}
+
+fn read_and_account(input: &EvidenceArgs, config: &Config, as_of_override: Option<Instant>, quiet: bool) -> Result<Accounted> {
+    let jobs = input.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if jobs == 0 {
+        bail!("--jobs must be at least 1");
+    }
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {pos} inputs read, {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    };
+    let bytes = std::sync::atomic::AtomicU64::new(0);
+    let progress = |entry: &ManifestEntry| {
+        let total = bytes.fetch_add(entry.size, std::sync::atomic::Ordering::Relaxed) + entry.size;
+        bar.inc(1);
+        bar.set_message(crate::evidence::discover::human_bytes(total));
+    };
+    let processed = read_evidence(&input.evidence, &config.limits, jobs, &progress)?;
+    bar.finish_and_clear();
+    Ok(account_for(processed, as_of_override))
+}
+
+fn account_for(processed: Vec<Processed>, as_of_override: Option<Instant>) -> Accounted {
+    let mut entries = Vec::with_capacity(processed.len());
+    let mut diagnostics = Vec::new();
+    let mut reports = Vec::new();
+    let mut artifacts = Vec::new();
+    for item in processed {
+        diagnostics.extend(item.diagnostics);
+        if let Some(report) = item.report {
+            artifacts.push(Artifact {
+                kind: item.entry.kind.clone(),
+                account: report.account.clone(),
+                as_of: report.generated_time.or(report.newest_timestamp).map(format_instant),
+                records: report.rows.len(),
+                path: item.entry.path.clone(),
+            });
+            reports.push(report);
+        }
+        entries.push(item.entry);
+    }
+    let assembly = assemble(reports, as_of_override);
+    let superseded: BTreeMap<&str, &str> =
+        assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
+    for entry in &mut entries {
+        if let Some(reason) = superseded.get(entry.path.as_str()) {
+            entry.used = false;
+            entry.reason = Some(reason.to_string());
+        }
+    }
+    for assessed in &assembly.facts.credential_reports {
+        diagnostics.extend(assessed.report.diagnostics.iter().cloned());
+    }
+    diagnostics.sort();
+    Accounted { entries, diagnostics, assembly, artifacts }
+}
+
+fn unused_of(entries: &[ManifestEntry]) -> Vec<Unused> {
+    entries
+        .iter()
+        .filter(|e| !e.used)
+        .map(|e| Unused { file: e.path.clone(), reason: e.reason.clone().unwrap_or_else(|| "not used".into()) })
+        .collect()
+}
+
+fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
+    let config = load_config(args.input.config.as_deref())?;
+    let as_of_override = args.as_of.as_deref().map(parse_as_of).transpose().map_err(|e| anyhow!("--as-of: {e}"))?;
+    let period = args.period.as_deref().map(Period::parse).transpose().map_err(|e| anyhow!("--period: {e}"))?;
+    let fail_on: Option<Severity> =
+        args.fail_on.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--fail-on: {e}"))?;
+    let formats = match &args.format {
+        Some(list) if list.contains(&Format::Pdf) => bail!(
+            "--format pdf: the PDF report is not available in this version yet; ask for --format json,csv (findings.json, gap-register.csv and manifest.json are written)"
+        ),
+        Some(list) => list.clone(),
+        None => {
+            if !quiet {
+                eprintln!("gapscope: note: the PDF report is not available in this version yet; writing the JSON and CSV outputs");
+            }
+            vec![Format::Json, Format::Csv]
+        }
+    };
+    let engagement = args.engagement.clone().or_else(|| config.engagement.clone());
+    let catalog = Catalog::embedded()?;
+
+    let accounted = read_and_account(&args.input, &config, as_of_override, quiet)?;
+    let facts = &accounted.assembly.facts;
+    let run_as_of = as_of_override.or_else(|| facts.credential_reports.iter().map(|r| r.as_of).max());
+    let mut notes = accounted.assembly.notes.clone();
+    if facts.credential_reports.is_empty() {
+        notes.push("no IAM credential report was found in the evidence: no credential check was evaluated".into());
+    }
+    for (i, exception) in config.exceptions.iter().enumerate() {
+        if catalog.get(&exception.check).is_none() {
+            notes.push(format!(
+                "[[exceptions]] #{} names check {}, which this version does not evaluate",
+                i + 1,
+                exception.check
+            ));
+        }
+    }
+
+    let outcomes = evaluate_all(facts, &config.thresholds);
+    let (results, exception_uses) =
+        results::build(outcomes, &catalog, &config.exceptions, run_as_of.map(|t| t.date_naive()))?;
+    for exception in exception_uses.iter().filter(|u| u.state == "expired") {
+        notes.push(format!(
+            "exception for {} on {} expired on {}: {} failing result(s) it matches are open again",
+            exception.check, exception.resource, exception.expires, exception.matches
+        ));
+    }
+
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    let unused = unused_of(&accounted.entries);
+    if formats.contains(&Format::Json) {
+        let findings = Findings {
+            schema: crate::report::findings::SCHEMA,
+            generated_by: GENERATED_BY.into(),
+            engagement: engagement.as_deref(),
+            as_of: run_as_of.map(format_instant),
+            period: period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
+            results: &results,
+            activity: Vec::new(),
+            coverage: Vec::new(),
+            exceptions: &exception_uses,
+            notes: &notes,
+            inputs: Inputs {
+                files: accounted.entries.len(),
+                used: accounted.entries.len() - unused.len(),
+                unused,
+                diagnostics: accounted.diagnostics.clone(),
+            },
+        };
+        written.push(write_output(&args.out, "findings.json", &findings.to_json()?)?);
+    }
+    if formats.contains(&Format::Csv) {
+        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &catalog)?)?);
+    }
+    let manifest = Manifest { schema: crate::report::manifest::SCHEMA, generated_by: GENERATED_BY.into(), files: &accounted.entries };
+    written.push(write_output(&args.out, "manifest.json", &manifest.to_json()?)?);
+
+    if !quiet {
+        for note in notes.iter().take(5) {
+            eprintln!("gapscope: note: {note}");
+        }
+        if notes.len() > 5 {
+            eprintln!("gapscope: note: … and {} more notes in findings.json", notes.len() - 5);
+        }
+    }
+    eprintln!("{}", summary_line(&results, &accounted.entries, &written));
+    let failing_at = |threshold: Severity| results.iter().any(|r| r.status == Status::Fail && r.severity <= threshold);
+    Ok(if fail_on.is_some_and(failing_at) { 1 } else { 0 })
+}
+
+fn write_output(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let path = dir.join(name);
+    write_file(&path, bytes)?;
+    Ok(path)
+}
+
+/// `gapscope: 52 results: 18 failed (2 critical, 5 high, 11 medium), 31 passed, 1 excepted, 2 unknown; 6 inputs: 3 used, 3 not used; wrote …`
+fn summary_line(results: &[CheckResult], entries: &[ManifestEntry], written: &[PathBuf]) -> String {
+    let count = |status: Status| results.iter().filter(|r| r.status == status).count();
+    let failed: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|sev| {
+            let n = results.iter().filter(|r| r.status == Status::Fail && r.severity == *sev).count();
+            (n > 0).then(|| format!("{n} {sev}"))
+        })
+        .collect();
+    let failed_text = if failed.is_empty() { String::new() } else { format!(" ({})", failed.join(", ")) };
+    let used = entries.iter().filter(|e| e.used).count();
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "gapscope: {} results: {} failed{failed_text}, {} passed, {} excepted, {} unknown; {} inputs: {used} used, {} not used; wrote {}",
+        results.len(),
+        count(Status::Fail),
+        count(Status::Pass),
+        count(Status::Excepted),
+        count(Status::Unknown),
+        entries.len(),
+        entries.len() - used,
+        files.join(", ")
+    )
+}
+
+fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
+    let config = load_config(args.input.config.as_deref())?;
+    let accounted = read_and_account(&args.input, &config, None, quiet)?;
+    let unused = unused_of(&accounted.entries);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        #[derive(Serialize)]
+        struct InventoryJson<'a> {
+            artifacts: &'a [Artifact],
+            unused: &'a [Unused],
+            notes: &'a [String],
+            diagnostics: &'a [Diagnostic],
+        }
+        let doc = InventoryJson {
+            artifacts: &accounted.artifacts,
+            unused: &unused,
+            notes: &accounted.assembly.notes,
+            diagnostics: &accounted.diagnostics,
+        };
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    writeln!(out, "Recognised evidence ({}):", accounted.artifacts.len())?;
+    let rows: Vec<[String; 5]> = accounted
+        .artifacts
+        .iter()
+        .map(|a| {
+            [
+                a.kind.clone(),
+                a.account.clone().unwrap_or_else(|| "-".into()),
+                a.as_of.clone().unwrap_or_else(|| "-".into()),
+                a.records.to_string(),
+                a.path.clone(),
+            ]
+        })
+        .collect();
+    write_table(&mut out, ["KIND", "ACCOUNT", "AS-OF", "RECORDS", "PATH"], &rows)?;
+    writeln!(out)?;
+    writeln!(out, "Not used ({} of {} inputs):", unused.len(), accounted.entries.len())?;
+    let rows: Vec<[String; 2]> = unused.iter().map(|u| [u.file.clone(), u.reason.clone()]).collect();
+    write_table(&mut out, ["PATH", "REASON"], &rows)?;
+    if !accounted.diagnostics.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Problems inside used inputs ({}):", accounted.diagnostics.len())?;
+        for d in &accounted.diagnostics {
+            writeln!(out, "  {}{}: {}", d.file, d.locator.as_deref().map(|l| format!(" ({l})")).unwrap_or_default(), d.message)?;
+        }
+    }
+    Ok(0)
+}
+
+fn checks(args: ChecksArgs) -> Result<u8> {
+    let catalog = Catalog::embedded()?;
+    let thresholds = crate::config::Thresholds::default();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let entries: Vec<_> = catalog
+            .checks
+            .iter()
+            .map(|c| crate::catalog::CheckInfo { rule: c.rule_with(&thresholds), ..c.clone() })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &entries)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let rows: Vec<[String; 5]> = catalog
+        .checks
+        .iter()
+        .map(|c| {
+            let dash = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(" ") };
+            [c.id.clone(), c.severity.to_string(), dash(&c.soc2), dash(&c.cis_aws), c.title.clone()]
+        })
+        .collect();
+    write_table(&mut out, ["ID", "SEVERITY", "SOC 2", "CIS AWS", "TITLE"], &rows)?;
+    writeln!(out)?;
+    for c in &catalog.checks {
+        writeln!(out, "{}: {}", c.id, c.rule_with(&thresholds).split_whitespace().collect::<Vec<_>>().join(" "))?;
+    }
+    Ok(0)
+}
+
+fn write_table<const N: usize>(out: &mut impl Write, header: [&str; N], rows: &[[String; N]]) -> std::io::Result<()> {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "  {}", line(header.to_vec()))?;
+    for row in rows {
+        writeln!(out, "  {}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    if rows.is_empty() {
+        writeln!(out, "  (none)")?;
+    }
+    Ok(())
+}
+

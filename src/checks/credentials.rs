@@ -1,0 +1,534 @@
+//! Credential and identity rules over IAM credential reports (DESIGN.md §6, first table), each
+//! exactly as the table words it. Ages are whole days before the report's as-of; a limit of 90
+//! fails at 91.
+
+use super::{EvidenceRef, Outcome, Rule, Status};
+use crate::config::Thresholds;
+use crate::facts::{AssessedReport, Facts};
+use crate::formats::aws::credential_report::{CredentialRow, Field, Flag, KeySlot, Timestamp};
+use crate::timefmt::{Instant, age_days, format_day};
+
+pub const RULES: &[Rule] = &[
+    Rule { id: "aws.iam.root_access_keys", evaluate: root_access_keys },
+    Rule { id: "aws.iam.root_mfa", evaluate: root_mfa },
+    Rule { id: "aws.iam.root_recent_use", evaluate: root_recent_use },
+    Rule { id: "aws.iam.console_user_mfa", evaluate: console_user_mfa },
+    Rule { id: "aws.iam.access_key_rotation", evaluate: access_key_rotation },
+    Rule { id: "aws.iam.unused_access_key", evaluate: unused_access_key },
+    Rule { id: "aws.iam.stale_console_user", evaluate: stale_console_user },
+    Rule { id: "aws.iam.inactive_user", evaluate: inactive_user },
+    Rule { id: "aws.iam.multiple_active_keys", evaluate: multiple_active_keys },
+    Rule { id: "aws.iam.key_at_user_creation", evaluate: key_at_user_creation },
+];
+
+/// A verdict, or `Err(why unknown)`.
+type Verdict = Result<(bool, String), String>;
+
+/// Runs `judge` over the rows `select`ed from every report, one outcome per row.
+fn per_row(
+    facts: &Facts,
+    check: &'static str,
+    select: fn(&CredentialRow) -> bool,
+    judge: impl Fn(&AssessedReport, &CredentialRow) -> Verdict,
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for assessed in &facts.credential_reports {
+        for row in assessed.report.rows.iter().filter(|r| select(r)) {
+            out.push(outcome(assessed, row, check, row.arn.clone(), judge(assessed, row)));
+        }
+    }
+    out
+}
+
+/// One outcome per active key slot (and an `unknown` one where activity cannot be read), for the
+/// rows `select`ed.
+fn per_active_key(
+    facts: &Facts,
+    check: &'static str,
+    select: impl Fn(&CredentialRow) -> Result<bool, String>,
+    judge: impl Fn(&AssessedReport, &KeySlot) -> Verdict,
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for assessed in &facts.credential_reports {
+        for row in &assessed.report.rows {
+            let in_population = select(row);
+            for (i, key) in row.keys.iter().enumerate() {
+                let resource = format!("{}#access_key_{}", row.arn, i + 1);
+                let active = flag(&key.active, &format!("access_key_{}_active", i + 1));
+                let verdict = match (in_population.as_ref(), active.as_ref()) {
+                    (Ok(false), _) | (_, Ok(false)) => continue,
+                    (Err(why), _) | (_, Err(why)) => Err(why.to_string()),
+                    (Ok(true), Ok(true)) => judge(assessed, key),
+                };
+                out.push(outcome(assessed, row, check, resource, verdict));
+            }
+        }
+    }
+    out
+}
+
+fn outcome(assessed: &AssessedReport, row: &CredentialRow, check: &'static str, resource: String, verdict: Verdict) -> Outcome {
+    let (status, detail) = match verdict {
+        Ok((true, detail)) => (Status::Fail, detail),
+        Ok((false, detail)) => (Status::Pass, detail),
+        Err(why) => (Status::Unknown, why),
+    };
+    Outcome {
+        check,
+        status,
+        resource,
+        account: Some(row.account.clone()),
+        region: None,
+        detail,
+        evidence: vec![EvidenceRef {
+            file: assessed.report.file.clone(),
+            sha256: assessed.report.sha256.clone(),
+            locator: assessed.report.locator(row.line),
+        }],
+    }
+}
+
+fn flag(field: &Flag, name: &str) -> Result<bool, String> {
+    field.value().ok_or_else(|| format!("{name} is {}, so the result cannot be decided", field.describe_none()))
+}
+
+fn timestamp(field: &Timestamp, name: &str) -> Result<Instant, String> {
+    field.value().ok_or_else(|| format!("{name} is {}, so the result cannot be decided", field.describe_none()))
+}
+
+fn is_root(row: &CredentialRow) -> bool {
+    row.is_root
+}
+
+fn is_user(row: &CredentialRow) -> bool {
+    !row.is_root
+}
+
+/// Non-root users with a console password; unknown when `password_enabled` cannot be read.
+fn console_user(row: &CredentialRow) -> Result<bool, String> {
+    if row.is_root {
+        return Ok(false);
+    }
+    flag(&row.password_enabled, "password_enabled")
+}
+
+/// "2025-08-26, 400 days before the as-of 2026-09-30" and the age in whole days (0 when the date
+/// lies after the as-of, which the notes report).
+fn aged(as_of: Instant, t: Instant) -> (i64, String) {
+    let days = age_days(as_of, t);
+    if days < 0 {
+        (0, format!("{} (after the as-of {})", format_day(t), format_day(as_of)))
+    } else {
+        (days, format!("{}, {days} days before the as-of {}", format_day(t), format_day(as_of)))
+    }
+}
+
+fn root_access_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, "aws.iam.root_access_keys", is_root, |_, row| {
+        let mut active = Vec::new();
+        for (i, key) in row.keys.iter().enumerate() {
+            if flag(&key.active, &format!("access_key_{}_active", i + 1))? {
+                let used = key.last_used_date.value().map(format_day).unwrap_or_else(|| "never".into());
+                let rotated = key.last_rotated.value().map(format_day).unwrap_or_else(|| "unknown".into());
+                active.push(format!("access key {} (created or rotated {rotated}, last used {used})", i + 1));
+            }
+        }
+        Ok(if active.is_empty() {
+            (false, "root has no active access keys".into())
+        } else {
+            (true, format!("root has active {}", active.join(" and ")))
+        })
+    })
+}
+
+fn root_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, "aws.iam.root_mfa", is_root, |_, row| {
+        Ok(if flag(&row.mfa_active, "mfa_active")? {
+            (false, "root has MFA enabled".into())
+        } else {
+            (true, "root has no MFA device (mfa_active = false)".into())
+        })
+    })
+}
+
+fn root_recent_use(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, "aws.iam.root_recent_use", is_root, |assessed, row| {
+        let uses = [
+            (&row.password_last_used, "console password"),
+            (&row.keys[0].last_used_date, "access key 1"),
+            (&row.keys[1].last_used_date, "access key 2"),
+        ];
+        let unreadable: Vec<&str> =
+            uses.iter().filter(|(f, _)| matches!(f, Field::Invalid(_))).map(|(_, what)| *what).collect();
+        let newest = uses.iter().filter_map(|(f, what)| f.value().map(|t| (t, *what))).max_by_key(|(t, _)| *t);
+        match newest {
+            None if !unreadable.is_empty() => Err(format!("last use of {} is unreadable", unreadable.join(", "))),
+            None => Ok((false, "no recorded use of the root password or root access keys".into())),
+            Some((t, what)) => {
+                let (days, when) = aged(assessed.as_of, t);
+                let recent = days <= limits.root_use_days;
+                let verdict = if recent { "within" } else { "more than" };
+                Ok((recent, format!("root last used {when} ({what}; {verdict} {} days)", limits.root_use_days)))
+            }
+        }
+    })
+}
+
+fn console_user_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for assessed in &facts.credential_reports {
+        for row in assessed.report.rows.iter().filter(|r| is_user(r)) {
+            let verdict = match console_user(row) {
+                Ok(false) => continue,
+                Err(why) => Err(why),
+                Ok(true) => flag(&row.mfa_active, "mfa_active").map(|mfa| {
+                    if mfa {
+                        (false, "console password enabled, MFA active".into())
+                    } else {
+                        (true, "console password enabled without MFA (mfa_active = false)".into())
+                    }
+                }),
+            };
+            out.push(outcome(assessed, row, "aws.iam.console_user_mfa", row.arn.clone(), verdict));
+        }
+    }
+    out
+}
+
+fn access_key_rotation(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    per_active_key(facts, "aws.iam.access_key_rotation", |_| Ok(true), |assessed, key| {
+        let rotated = timestamp(&key.last_rotated, "last_rotated")?;
+        let (days, when) = aged(assessed.as_of, rotated);
+        Ok((days > limits.key_rotation_days, format!("active key last rotated {when} (limit {})", limits.key_rotation_days)))
+    })
+}
+
+fn unused_access_key(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    per_active_key(facts, "aws.iam.unused_access_key", |_| Ok(true), |assessed, key| {
+        let limit = limits.unused_credential_days;
+        match &key.last_used_date {
+            Field::Value(used) => {
+                let (days, when) = aged(assessed.as_of, *used);
+                Ok((days > limit, format!("active key last used {when} (limit {limit})")))
+            }
+            Field::NotApplicable => {
+                let created = timestamp(&key.last_rotated, "last_rotated of a never-used key")?;
+                let (days, when) = aged(assessed.as_of, created);
+                Ok((days > limit, format!("active key never used; created {when} (limit {limit})")))
+            }
+            other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
+        }
+    })
+}
+
+fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    let limit = limits.stale_account_days;
+    for assessed in &facts.credential_reports {
+        for row in assessed.report.rows.iter().filter(|r| is_user(r)) {
+            let verdict = match console_user(row) {
+                Ok(false) => continue,
+                Err(why) => Err(why),
+                Ok(true) => match &row.password_last_used {
+                    Field::Value(used) => {
+                        let (days, when) = aged(assessed.as_of, *used);
+                        Ok((days > limit, format!("console password last used {when} (limit {limit})")))
+                    }
+                    Field::NoInformation | Field::NotApplicable => {
+                        timestamp(&row.user_creation_time, "user_creation_time").map(|created| {
+                            let (days, when) = aged(assessed.as_of, created);
+                            let never = row.password_last_used.describe_none();
+                            (days > limit, format!("console password never used ({never}); user created {when} (limit {limit})"))
+                        })
+                    }
+                    other => Err(format!("password_last_used is {}, so the result cannot be decided", other.describe_none())),
+                },
+            };
+            out.push(outcome(assessed, row, "aws.iam.stale_console_user", row.arn.clone(), verdict));
+        }
+    }
+    out
+}
+
+fn inactive_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    let limit = limits.stale_account_days;
+    per_row(facts, "aws.iam.inactive_user", is_user, |assessed, row| {
+        let uses = [
+            (&row.password_last_used, "console password"),
+            (&row.keys[0].last_used_date, "access key 1"),
+            (&row.keys[1].last_used_date, "access key 2"),
+        ];
+        let newest = uses.iter().filter_map(|(f, what)| f.value().map(|t| (t, *what))).max_by_key(|(t, _)| *t);
+        match newest {
+            Some((t, what)) => {
+                let (days, when) = aged(assessed.as_of, t);
+                Ok((days > limit, format!("last activity {when} ({what}; limit {limit})")))
+            }
+            None => {
+                if let Some((_, what)) = uses.iter().find(|(f, _)| matches!(f, Field::Invalid(_))) {
+                    return Err(format!("last use of {what} is unreadable, so the result cannot be decided"));
+                }
+                let created = timestamp(&row.user_creation_time, "user_creation_time")?;
+                let (days, when) = aged(assessed.as_of, created);
+                Ok((days > limit, format!("no recorded activity; user created {when} (limit {limit})")))
+            }
+        }
+    })
+}
+
+fn multiple_active_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, "aws.iam.multiple_active_keys", is_user, |_, row| {
+        let first = flag(&row.keys[0].active, "access_key_1_active")?;
+        let second = flag(&row.keys[1].active, "access_key_2_active")?;
+        Ok(match (first, second) {
+            (true, true) => (true, "both access keys are active".into()),
+            (false, false) => (false, "no active access keys".into()),
+            _ => (false, "one active access key".into()),
+        })
+    })
+}
+
+fn key_at_user_creation(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_active_key(facts, "aws.iam.key_at_user_creation", console_user, |_, key| match &key.last_used_date {
+        Field::Value(used) => Ok((false, format!("active key has been used (last {})", format_day(*used)))),
+        Field::NotApplicable => {
+            let created = key.last_rotated.value().map(format_day).unwrap_or_else(|| "on an unknown date".into());
+            Ok((true, format!("active key created {created} has never been used, on a user with a console password")))
+        }
+        other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::assemble;
+    use crate::formats::aws::credential_report::parse_csv;
+    use crate::timefmt::parse_timestamp;
+
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+    /// As-of of every test: 2026-09-30T12:00:00Z. `d(n)` is exactly n whole days before it.
+    const AS_OF: &str = "2026-09-30T12:00:00Z";
+
+    fn d(days: i64) -> String {
+        let t = parse_timestamp(AS_OF).unwrap() - chrono::Duration::days(days);
+        t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+    }
+
+    /// A row builder over the columns the rules read; everything else N/A.
+    #[derive(Clone)]
+    struct Row {
+        user: &'static str,
+        created: String,
+        password: &'static str,
+        password_used: String,
+        mfa: &'static str,
+        keys: [(&'static str, String, String); 2],
+    }
+
+    impl Row {
+        fn user(name: &'static str) -> Row {
+            Row {
+                user: name,
+                created: d(400),
+                password: "false",
+                password_used: "N/A".into(),
+                mfa: "false",
+                keys: [("false", "N/A".into(), "N/A".into()), ("false", "N/A".into(), "N/A".into())],
+            }
+        }
+        fn root() -> Row {
+            Row { password: "not_supported", password_used: "no_information".into(), ..Row::user("<root_account>") }
+        }
+        fn console(mut self, used: impl Into<String>, mfa: &'static str) -> Row {
+            self.password = "true";
+            self.password_used = used.into();
+            self.mfa = mfa;
+            self
+        }
+        fn key(mut self, slot: usize, active: &'static str, rotated: impl Into<String>, used: impl Into<String>) -> Row {
+            self.keys[slot - 1] = (active, rotated.into(), used.into());
+            self
+        }
+        fn line(&self) -> String {
+            let arn = if self.user == "<root_account>" {
+                "arn:aws:iam::123456789012:root".to_string()
+            } else {
+                format!("arn:aws:iam::123456789012:user/{}", self.user)
+            };
+            let key = |(a, r, u): &(&str, String, String)| format!("{a},{r},{u},N/A,N/A");
+            format!(
+                "{},{arn},{},{},{},N/A,N/A,{},{},{},false,N/A,false,N/A",
+                self.user, self.created, self.password, self.password_used, self.mfa, key(&self.keys[0]), key(&self.keys[1])
+            )
+        }
+    }
+
+    /// Runs one check over the rows and returns (resource suffix, status) pairs.
+    fn run(check: &str, rows: &[Row]) -> Vec<(String, Status)> {
+        run_with(check, rows, &Thresholds::default())
+    }
+
+    fn run_with(check: &str, rows: &[Row], limits: &Thresholds) -> Vec<(String, Status)> {
+        let text = format!("{HEADER}\n{}", rows.iter().map(Row::line).collect::<Vec<_>>().join("\n"));
+        let report = parse_csv("t.csv", "h", text.as_bytes()).unwrap();
+        let facts = assemble(vec![report], parse_timestamp(AS_OF)).facts;
+        let rule = RULES.iter().find(|r| r.id == check).unwrap();
+        (rule.evaluate)(&facts, limits)
+            .into_iter()
+            .map(|o| {
+                assert_eq!(o.check, check);
+                assert!(!o.detail.is_empty());
+                let short = o.resource.rsplit(['/', ':']).next().unwrap().to_string();
+                (short, o.status)
+            })
+            .collect()
+    }
+
+    use Status::{Fail, Pass, Unknown};
+
+    fn s(r: &str, st: Status) -> (String, Status) {
+        (r.to_string(), st)
+    }
+
+    #[test]
+    fn root_access_keys_fails_on_any_active_root_key() {
+        let clean = Row::root();
+        assert_eq!(run("aws.iam.root_access_keys", &[clean.clone(), Row::user("u").key(1, "true", d(1), d(1))]), [s("root", Pass)]);
+        let second = Row::root().key(1, "false", d(500), "N/A").key(2, "true", d(500), "N/A");
+        assert_eq!(run("aws.iam.root_access_keys", &[second]), [s("root", Fail)]);
+    }
+
+    #[test]
+    fn root_mfa() {
+        assert_eq!(run("aws.iam.root_mfa", &[Row::root()]), [s("root", Fail)]);
+        assert_eq!(run("aws.iam.root_mfa", &[Row { mfa: "true", ..Row::root() }, Row::user("u")]), [s("root", Pass)]);
+    }
+
+    #[test]
+    fn root_recent_use_fails_within_the_limit_inclusive() {
+        let used = |days| Row { password_used: d(days), ..Row::root() };
+        assert_eq!(run("aws.iam.root_recent_use", &[used(90)]), [s("root", Fail)]);
+        assert_eq!(run("aws.iam.root_recent_use", &[used(91)]), [s("root", Pass)]);
+        // A key use counts, even on an inactive key.
+        let key_use = Row::root().key(2, "false", d(300), d(10));
+        assert_eq!(run("aws.iam.root_recent_use", &[key_use]), [s("root", Fail)]);
+        assert_eq!(run("aws.iam.root_recent_use", &[Row::root()]), [s("root", Pass)]);
+    }
+
+    #[test]
+    fn console_user_mfa_only_for_users_with_a_password() {
+        let rows = [
+            Row { mfa: "false", ..Row::root() },
+            Row::user("nopass"),
+            Row::user("nomfa").console(d(1), "false"),
+            Row::user("mfa").console(d(1), "true"),
+        ];
+        assert_eq!(run("aws.iam.console_user_mfa", &rows), [s("nomfa", Fail), s("mfa", Pass)]);
+    }
+
+    #[test]
+    fn access_key_rotation_boundary_and_population() {
+        let rows = [
+            Row::user("u").key(1, "true", d(90), d(1)).key(2, "true", d(91), d(1)),
+            Row::user("inactive").key(1, "false", d(900), "N/A"),
+            Row::root().key(1, "true", d(1000), d(1)),
+        ];
+        assert_eq!(
+            run("aws.iam.access_key_rotation", &rows),
+            [s("u#access_key_1", Pass), s("u#access_key_2", Fail), s("root#access_key_1", Fail)]
+        );
+    }
+
+    #[test]
+    fn unused_access_key_ages_never_used_keys_from_creation() {
+        let rows = [
+            Row::user("a").key(1, "true", d(500), d(90)).key(2, "true", d(500), d(91)),
+            Row::user("b").key(1, "true", d(91), "N/A").key(2, "true", d(90), "N/A"),
+            Row::user("c").key(1, "false", d(900), "N/A"),
+        ];
+        assert_eq!(
+            run("aws.iam.unused_access_key", &rows),
+            [s("a#access_key_1", Pass), s("a#access_key_2", Fail), s("b#access_key_1", Fail), s("b#access_key_2", Pass)]
+        );
+    }
+
+    #[test]
+    fn stale_console_user_never_used_ages_from_creation() {
+        let rows = [
+            Row::user("used90").console(d(90), "true"),
+            Row::user("used91").console(d(91), "true"),
+            Row { created: d(91), ..Row::user("never_old").console("no_information", "true") },
+            Row { created: d(90), ..Row::user("never_new").console("N/A", "true") },
+            Row::user("nopass"),
+            Row { password_used: d(500), ..Row::root() },
+        ];
+        assert_eq!(
+            run("aws.iam.stale_console_user", &rows),
+            [s("used90", Pass), s("used91", Fail), s("never_old", Fail), s("never_new", Pass)]
+        );
+    }
+
+    #[test]
+    fn inactive_user_takes_the_newest_activity_of_any_kind() {
+        let rows = [
+            // An inactive key's recent use still counts as activity.
+            Row::user("keyuse").console(d(300), "true").key(2, "false", d(400), d(90)),
+            Row::user("old").console(d(91), "true").key(1, "true", d(400), d(200)),
+            Row { created: d(91), ..Row::user("nothing") },
+            Row { created: d(90), ..Row::user("new") },
+            Row::root(),
+        ];
+        assert_eq!(
+            run("aws.iam.inactive_user", &rows),
+            [s("keyuse", Pass), s("old", Fail), s("nothing", Fail), s("new", Pass)]
+        );
+    }
+
+    #[test]
+    fn multiple_active_keys_for_every_non_root_user() {
+        let rows = [
+            Row::user("two").key(1, "true", d(1), d(1)).key(2, "true", d(1), d(1)),
+            Row::user("one").key(1, "true", d(1), d(1)).key(2, "false", d(1), d(1)),
+            Row::user("none"),
+            Row::root().key(1, "true", d(1), d(1)).key(2, "true", d(1), d(1)),
+        ];
+        assert_eq!(run("aws.iam.multiple_active_keys", &rows), [s("two", Fail), s("one", Pass), s("none", Pass)]);
+    }
+
+    #[test]
+    fn key_at_user_creation_only_for_console_users_active_keys() {
+        let rows = [
+            Row::user("console").console(d(1), "true").key(1, "true", d(1), "N/A").key(2, "true", d(5), d(2)),
+            Row::user("service").key(1, "true", d(1), "N/A"),
+            Row::user("inactive").console(d(1), "true").key(1, "false", d(1), "N/A"),
+        ];
+        assert_eq!(
+            run("aws.iam.key_at_user_creation", &rows),
+            [s("console#access_key_1", Fail), s("console#access_key_2", Pass)]
+        );
+    }
+
+    #[test]
+    fn thresholds_come_from_config() {
+        let rows = [Row::user("u").key(1, "true", d(50), d(1))];
+        let strict = Thresholds { key_rotation_days: 45, ..Thresholds::default() };
+        assert_eq!(run_with("aws.iam.access_key_rotation", &rows, &strict), [s("u#access_key_1", Fail)]);
+    }
+
+    #[test]
+    fn unreadable_values_give_unknown_not_pass() {
+        let rows = [
+            Row::user("u").key(1, "true", "garbage", d(1)),
+            Row { password: "maybe", ..Row::user("p") },
+        ];
+        assert_eq!(run("aws.iam.access_key_rotation", &rows), [s("u#access_key_1", Unknown)]);
+        assert_eq!(run("aws.iam.console_user_mfa", &rows), [s("p", Unknown)]);
+    }
+
+    #[test]
+    fn dates_after_the_as_of_count_as_new() {
+        let rows = [Row::user("future").key(1, "true", "2099-02-03T09:50:21+00:00", d(1))];
+        assert_eq!(run("aws.iam.access_key_rotation", &rows), [s("future#access_key_1", Pass)]);
+    }
+}

@@ -1,0 +1,69 @@
+//! Checks: pure functions over facts, one per catalog id. They decide pass, fail or unknown for
+//! every member of a check's population; severity, mappings and wording come from the catalog.
+
+pub mod credentials;
+
+use serde::Serialize;
+
+use crate::config::Thresholds;
+use crate::facts::Facts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// A failure covered by an accepted-risk exception in gapscope.toml.
+    Excepted,
+    /// The evidence does not say (a column missing, a value unreadable).
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Excepted => "excepted",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where in the evidence a result comes from, so an auditor can look it up.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct EvidenceRef {
+    pub file: String,
+    pub sha256: String,
+    pub locator: String,
+}
+
+/// What a rule says about one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub check: &'static str,
+    pub status: Status,
+    pub resource: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub detail: String,
+    pub evidence: Vec<EvidenceRef>,
+}
+
+pub type Evaluate = fn(&Facts, &Thresholds) -> Vec<Outcome>;
+
+/// A rule registered under its catalog id.
+pub struct Rule {
+    pub id: &'static str,
+    pub evaluate: Evaluate,
+}
+
+/// Every rule gapscope has. The catalog test proves each has a catalog entry and vice versa.
+pub fn rules() -> &'static [Rule] {
+    credentials::RULES
+}
+
+/// Runs every rule over the facts.
+pub fn evaluate_all(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+    rules().iter().flat_map(|rule| (rule.evaluate)(facts, thresholds)).collect()
+}

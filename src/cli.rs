@@ -1,0 +1,87 @@
+//! The command line (DESIGN.md §1), as clap derive types. Values are validated into settings in
+//! `app`, once, right after parsing.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "gapscope", version, about = "Offline SOC 2 gap analysis of cloud infrastructure from exported evidence")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// No progress display on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse evidence and write findings, gap register and manifest.
+    Analyze(AnalyzeArgs),
+    /// List what the evidence holds: recognised artifacts, and every file not used with the reason.
+    Inventory(InventoryArgs),
+    /// Print the check catalog.
+    Checks(ChecksArgs),
+}
+
+/// Flags shared by every subcommand that reads evidence.
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// Evidence: files, folders, .zip or .gz archives (nested archives are opened too).
+    #[arg(required = true, value_name = "EVIDENCE")]
+    pub evidence: Vec<PathBuf>,
+    /// gapscope.toml with thresholds, engagement, input limits and exceptions.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Format {
+    Pdf,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: EvidenceArgs,
+    /// Output folder (created if missing; gapscope's own output files in it are replaced).
+    #[arg(short, long, value_name = "DIR", default_value = "gapscope-report")]
+    pub out: PathBuf,
+    /// Measure every age from this instant instead of the evidence's own dates (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_name = "WHEN")]
+    pub as_of: Option<String>,
+    /// Observation period, inclusive UTC days: YYYY-MM-DD..YYYY-MM-DD.
+    #[arg(long, value_name = "FROM..TO")]
+    pub period: Option<String>,
+    /// Outputs to write, comma-separated (default: all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub format: Option<Vec<Format>>,
+    /// Client or engagement name shown in the outputs (overrides gapscope.toml).
+    #[arg(long, value_name = "NAME")]
+    pub engagement: Option<String>,
+    /// Exit 1 when a failed result is at or above this severity (critical, high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub input: EvidenceArgs,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Print the full catalog as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

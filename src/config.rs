@@ -1,0 +1,167 @@
+//! `gapscope.toml`: engagement name, check thresholds, input limits and accepted-risk exceptions,
+//! read once and validated before any evidence is touched.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// Thresholds of DESIGN.md §8. Unknown keys are refused so a typo cannot silently keep a default.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    pub key_rotation_days: i64,
+    pub unused_credential_days: i64,
+    pub stale_account_days: i64,
+    pub root_use_days: i64,
+    pub log_retention_days: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            key_rotation_days: 90,
+            unused_credential_days: 90,
+            stale_account_days: 90,
+            root_use_days: 90,
+            log_retention_days: 365,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The value named `{name}` in catalog rule text, for showing a check's rule with the numbers in force.
+    pub fn named(&self) -> [(&'static str, i64); 5] {
+        [
+            ("key_rotation_days", self.key_rotation_days),
+            ("unused_credential_days", self.unused_credential_days),
+            ("stale_account_days", self.stale_account_days),
+            ("root_use_days", self.root_use_days),
+            ("log_retention_days", self.log_retention_days),
+        ]
+    }
+}
+
+/// Bounds on what one input may cost to read, so a zip or gzip bomb is refused, not obeyed.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest content one file or archive member may expand to. 1 GiB is far above any real
+    /// credential report or CloudTrail object (those are rarely over 100 MB uncompressed) and still
+    /// fits twice over in a laptop's memory with one member in flight per core.
+    pub max_member_bytes: u64,
+    /// Largest expansion of compressed data. Deflate of JSON/CSV evidence stays under ~30:1;
+    /// deflate's own ceiling is ~1032:1, which only crafted input reaches.
+    pub max_expansion_ratio: u64,
+    /// Archives nested deeper than this (zip in zip in ...) are listed, not opened.
+    pub max_archive_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_member_bytes: 1 << 30, max_expansion_ratio: 100, max_archive_depth: 4 }
+    }
+}
+
+/// One accepted risk: a failing result of `check` on a resource matching the `resource` glob
+/// becomes `excepted` until `expires` (inclusive).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    pub check: String,
+    pub resource: String,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub engagement: Option<String>,
+    pub thresholds: Thresholds,
+    pub limits: Limits,
+    pub exceptions: Vec<Exception>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("config {path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (name, value) in self.thresholds.named() {
+            if value < 0 {
+                return Err(format!("[thresholds] {name} = {value}: must be 0 or more days"));
+            }
+        }
+        if self.limits.max_expansion_ratio == 0 || self.limits.max_member_bytes == 0 {
+            return Err("[limits] max_member_bytes and max_expansion_ratio must be above 0".into());
+        }
+        for (i, exception) in self.exceptions.iter().enumerate() {
+            if let Err(e) = globset::Glob::new(&exception.resource) {
+                return Err(format!("[[exceptions]] #{}: resource pattern: {e}", i + 1));
+            }
+            if exception.reason.trim().is_empty() || exception.approved_by.trim().is_empty() {
+                return Err(format!(
+                    "[[exceptions]] #{} ({}): reason and approved_by must say why and who accepted the risk",
+                    i + 1,
+                    exception.check
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_example_parses() {
+        let c = Config::parse(
+            r#"
+engagement = "Acme Corp — SOC 2 Type II 2026"
+[thresholds]
+key_rotation_days = 90
+unused_credential_days = 45
+[[exceptions]]
+check = "aws.s3.bucket_public"
+resource = "acme-public-assets"
+reason = "static website, reviewed 2026-05"
+approved_by = "CISO"
+expires = "2027-05-01"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.thresholds.unused_credential_days, 45);
+        assert_eq!(c.thresholds.stale_account_days, 90);
+        assert_eq!(c.exceptions[0].expires.to_string(), "2027-05-01");
+    }
+
+    #[test]
+    fn typos_and_nonsense_are_refused() {
+        assert!(Config::parse("[thresholds]\nkey_rotaton_days = 30").is_err());
+        assert!(Config::parse("[thresholds]\nkey_rotation_days = -1").is_err());
+        let no_reason = "[[exceptions]]\ncheck='a'\nresource='b'\nreason=''\napproved_by='x'\nexpires=2027-01-01";
+        assert!(Config::parse(no_reason).is_err());
+    }
+}

@@ -1,0 +1,492 @@
+//! Walks evidence roots (folders, plain files, `.zip`, `.gz`, archives nested in archives) and hands
+//! out every file and member with its SHA-256, size and content, in a stable order.
+//!
+//! Nothing is extracted to disk. Every decompression is bounded by [`Limits`]: a member may expand
+//! to at most `max_expansion_ratio` times its compressed size (but always to `RATIO_FLOOR`) and
+//! never beyond `max_member_bytes`, so a bomb is refused with a reason instead of filling memory.
+//! Archive member names are only ever used as text, so `../../etc/passwd` is harmless.
+
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
+
+use flate2::read::GzDecoder;
+use sha2::{Digest, Sha256};
+
+use crate::config::Limits;
+
+/// Below this, expansion is never refused: a small highly repetitive export (a report of
+/// identical service users) can exceed any ratio while costing nothing to hold. 64 MiB keeps the
+/// worst case of a refused bomb at one such buffer per core.
+const RATIO_FLOOR: u64 = 64 << 20;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// One file or archive member, as found.
+#[derive(Debug)]
+pub struct Input {
+    /// Display path: the root's own name, then `/`-joined folders, `!` entering an archive member.
+    pub path: String,
+    /// Bytes as stored: a file's size on disk, a member's uncompressed size.
+    pub size: u64,
+    /// SHA-256 of those stored bytes (for a refused zip member: of its compressed data, see `problem`).
+    pub sha256: String,
+    /// Content after gzip decoding, when it could be read within the limits. `None` for archives
+    /// (their members follow as inputs of their own) and for unreadable inputs.
+    pub content: Option<Vec<u8>>,
+    /// Set for zip archives: how many members they hold.
+    pub archive_members: Option<usize>,
+    /// Whether the content was gzip-decoded.
+    pub gzip: bool,
+    /// Why the content could not be read (corrupt, over a limit, ...).
+    pub problem: Option<String>,
+}
+
+impl Input {
+    fn new(path: String, size: u64, sha256: String) -> Input {
+        Input { path, size, sha256, content: None, archive_members: None, gzip: false, problem: None }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("evidence root {path} cannot be read: {source}")]
+    Root { path: String, source: io::Error },
+}
+
+/// Checks every root is readable, then walks them in the order given, passing each input to `sink`.
+/// Only an unreadable root is an error; anything wrong inside a root becomes an input's `problem`.
+pub fn discover(roots: &[PathBuf], limits: &Limits, sink: &mut dyn FnMut(Input)) -> Result<(), DiscoverError> {
+    for root in roots {
+        std::fs::metadata(root).map_err(|source| DiscoverError::Root { path: root.display().to_string(), source })?;
+    }
+    for root in roots {
+        let label = root_label(root);
+        if root.is_dir() {
+            walk_dir(root, &label, limits, sink);
+        } else {
+            disk_file(root, label, limits, sink);
+        }
+    }
+    Ok(())
+}
+
+/// A root is shown by its own name (`client.zip`, `evidence`), so outputs do not depend on where the
+/// auditor's working directory was.
+fn root_label(root: &Path) -> String {
+    root.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| root.display().to_string())
+}
+
+fn walk_dir(root: &Path, label: &str, limits: &Limits, sink: &mut dyn FnMut(Input)) {
+    // Directory symlinks are not followed: a link loop in a client's export must not hang the run.
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name().min_depth(1) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let where_ = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| label.to_string());
+                let mut input = Input::new(where_, 0, String::new());
+                input.problem = Some(format!("cannot be read: {e}"));
+                sink(input);
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        disk_file(entry.path(), format!("{label}/{}", parts.join("/")), limits, sink);
+    }
+}
+
+fn disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn FnMut(Input)) {
+    match read_disk_file(path, label.clone(), limits, sink) {
+        Ok(()) => {}
+        Err(e) => {
+            let mut input = Input::new(label, 0, String::new());
+            input.problem = Some(format!("cannot be read: {e}"));
+            sink(input);
+        }
+    }
+}
+
+fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn FnMut(Input)) -> io::Result<()> {
+    let size = std::fs::metadata(path)?.len();
+    let mut magic = [0u8; 4];
+    let magic_len = read_prefix(&mut File::open(path)?, &mut magic)?;
+    let magic = &magic[..magic_len];
+
+    if is_zip(magic) {
+        let sha256 = hash_reader(File::open(path)?)?;
+        let mut input = Input::new(label.clone(), size, sha256);
+        match zip::ZipArchive::new(BufReader::new(File::open(path)?)) {
+            Ok(mut archive) => {
+                input.archive_members = Some(archive.len());
+                sink(input);
+                walk_zip(&mut archive, &label, 1, limits, sink);
+            }
+            Err(e) => {
+                input.problem = Some(format!("corrupt zip archive: {e}"));
+                sink(input);
+            }
+        }
+        return Ok(());
+    }
+
+    if magic.starts_with(&GZIP_MAGIC) {
+        let mut hashing = HashingReader::new(BufReader::new(File::open(path)?));
+        let limit = expansion_limit(size, limits);
+        let decoded = read_bounded(GzDecoder::new(&mut hashing), limit);
+        // Hash what follows the gzip stream too, so the SHA-256 is of the whole file as stored.
+        let trailing = io::copy(&mut hashing, &mut io::sink())?;
+        let input = Input::new(label, size, hashing.finish());
+        deliver_decoded(input, decoded, trailing, 1, limits, sink);
+        return Ok(());
+    }
+
+    let mut hashing = HashingReader::new(BufReader::new(File::open(path)?));
+    let content = read_bounded(&mut hashing, limits.max_member_bytes);
+    io::copy(&mut hashing, &mut io::sink())?;
+    let mut input = Input::new(label, size, hashing.finish());
+    match content {
+        Ok(Some(bytes)) => input.content = Some(bytes),
+        Ok(None) => input.problem = Some(over_limit(limits.max_member_bytes, "file")),
+        Err(e) => input.problem = Some(format!("read error: {e}")),
+    }
+    sink(input);
+    Ok(())
+}
+
+/// Hands out a gzip-decoded input, or, when the decoded content is itself an archive or gzip,
+/// looks inside it.
+fn deliver_decoded(
+    mut input: Input,
+    decoded: io::Result<Option<Vec<u8>>>,
+    trailing: u64,
+    depth: usize,
+    limits: &Limits,
+    sink: &mut dyn FnMut(Input),
+) {
+    input.gzip = true;
+    match decoded {
+        Ok(Some(bytes)) => {
+            if trailing > 0 {
+                input.problem = Some(format!("{trailing} bytes after the end of the gzip stream were ignored"));
+            }
+            if is_zip(&bytes) {
+                deliver_zip_bytes(input, bytes, depth, limits, sink);
+            } else {
+                input.content = Some(bytes);
+                sink(input);
+            }
+        }
+        Ok(None) => {
+            input.problem = Some(format!(
+                "refused: gzip content expands beyond {} (compressed {} bytes; limit is {}x or {}): possible decompression bomb",
+                human_bytes(expansion_limit(input.size, limits)),
+                input.size,
+                limits.max_expansion_ratio,
+                human_bytes(limits.max_member_bytes)
+            ));
+            sink(input);
+        }
+        Err(e) => {
+            input.problem = Some(format!("corrupt gzip: {e}"));
+            sink(input);
+        }
+    }
+}
+
+/// An archive met as bytes (a zip member, or a gunzipped `.zip.gz`) is opened in memory.
+fn deliver_zip_bytes(mut input: Input, bytes: Vec<u8>, depth: usize, limits: &Limits, sink: &mut dyn FnMut(Input)) {
+    if depth > limits.max_archive_depth {
+        input.problem = Some(format!("archive nested deeper than {} levels: not opened", limits.max_archive_depth));
+        sink(input);
+        return;
+    }
+    let label = input.path.clone();
+    match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(mut archive) => {
+            input.archive_members = Some(archive.len());
+            sink(input);
+            walk_zip(&mut archive, &label, depth + 1, limits, sink);
+        }
+        Err(e) => {
+            input.problem = Some(format!("corrupt zip archive: {e}"));
+            sink(input);
+        }
+    }
+}
+
+fn walk_zip<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    label: &str,
+    depth: usize,
+    limits: &Limits,
+    sink: &mut dyn FnMut(Input),
+) {
+    // Members by name, so the order does not depend on how the archiver wrote the directory.
+    let mut members: Vec<(String, usize)> =
+        (0..archive.len())
+            .filter_map(|i| {
+                let name = archive.name_for_index(i)?;
+                // A name that cannot be decoded is still a member to account for.
+                Some((name.map_or_else(|e| format!("<member {i}: unreadable name: {e}>"), |n| n.to_string()), i))
+            })
+            .collect();
+    members.sort();
+    for (name, index) in members {
+        if name.ends_with('/') {
+            continue;
+        }
+        let path = format!("{label}!{name}");
+        let mut input = Input::new(path, 0, String::new());
+        let outcome = read_zip_member(archive, index, limits);
+        match outcome {
+            Ok(Member::Read { bytes, sha256 }) => {
+                input.size = bytes.len() as u64;
+                input.sha256 = sha256;
+                if is_zip(&bytes) {
+                    deliver_zip_bytes(input, bytes, depth, limits, sink);
+                } else if bytes.starts_with(&GZIP_MAGIC) {
+                    let limit = expansion_limit(bytes.len() as u64, limits);
+                    let mut cursor = Cursor::new(&bytes[..]);
+                    let decoded = read_bounded(GzDecoder::new(&mut cursor), limit);
+                    let trailing = (bytes.len() as u64).saturating_sub(cursor.position());
+                    deliver_decoded(input, decoded, trailing, depth, limits, sink);
+                } else {
+                    input.content = Some(bytes);
+                    sink(input);
+                }
+            }
+            Ok(Member::Refused { declared_size, raw_sha256, compressed }) => {
+                input.size = declared_size;
+                input.sha256 = raw_sha256;
+                input.problem = Some(format!(
+                    "refused: member expands beyond {} (compressed {compressed} bytes; limit is {}x or {}): possible decompression bomb; sha256 is of the compressed member data",
+                    human_bytes(expansion_limit(compressed, limits)),
+                    limits.max_expansion_ratio,
+                    human_bytes(limits.max_member_bytes)
+                ));
+                sink(input);
+            }
+            Err(e) => {
+                input.problem = Some(format!("corrupt archive member: {e}"));
+                sink(input);
+            }
+        }
+    }
+}
+
+enum Member {
+    Read { bytes: Vec<u8>, sha256: String },
+    Refused { declared_size: u64, raw_sha256: String, compressed: u64 },
+}
+
+fn read_zip_member<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, index: usize, limits: &Limits) -> io::Result<Member> {
+    let (declared_size, compressed, outcome) = {
+        let mut file = archive.by_index(index).map_err(io::Error::other)?;
+        let (declared_size, compressed) = (file.size(), file.compressed_size());
+        let limit = expansion_limit(compressed, limits);
+        // A member whose header already claims too much is not decompressed at all; the bounded read
+        // catches one that lies about its size.
+        let outcome = if declared_size > limit { None } else { read_bounded(&mut file, limit)? };
+        (declared_size, compressed, outcome)
+    };
+    match outcome {
+        Some(bytes) => {
+            let sha256 = hex::encode(Sha256::digest(&bytes));
+            Ok(Member::Read { bytes, sha256 })
+        }
+        None => {
+            let raw = archive.by_index_raw(index).map_err(io::Error::other)?;
+            let raw_sha256 = hash_reader(raw)?;
+            Ok(Member::Refused { declared_size, raw_sha256, compressed })
+        }
+    }
+}
+
+fn expansion_limit(compressed: u64, limits: &Limits) -> u64 {
+    compressed.saturating_mul(limits.max_expansion_ratio).max(RATIO_FLOOR).min(limits.max_member_bytes)
+}
+
+/// Reads at most `limit` bytes; `Ok(None)` when there was more.
+fn read_bounded<R: Read>(reader: R, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(if bytes.len() as u64 > limit { None } else { Some(bytes) })
+}
+
+fn read_prefix(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+fn hash_reader(mut reader: impl Read) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    io::copy(&mut reader, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn over_limit(limit: u64, what: &str) -> String {
+    format!("refused: {what} is larger than the {} limit (max_member_bytes)", human_bytes(limit))
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+/// Passes bytes through while hashing them, so a file is read once for both content and SHA-256.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> HashingReader<R> {
+    fn new(inner: R) -> Self {
+        HashingReader { inner, hasher: Sha256::new() }
+    }
+    fn finish(self) -> String {
+        hex::encode(self.hasher.finalize())
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn collect(roots: &[PathBuf], limits: &Limits) -> Vec<Input> {
+        let mut out = Vec::new();
+        discover(roots, limits, &mut |i| out.push(i)).unwrap();
+        out
+    }
+
+    fn zip_bytes(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in members {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn walks_folders_zips_nested_zips_and_gzip_in_stable_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("evidence");
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("b/plain.csv"), b"a,b\n").unwrap();
+        std::fs::write(root.join("a.csv.gz"), gzip(b"x,y\n")).unwrap();
+        let inner = zip_bytes(&[("deep.txt", b"deep")]);
+        let outer = zip_bytes(&[("z.txt", b"z"), ("inner.zip", &inner), ("g.json.gz", &gzip(b"{}")), ("dir/", b"")]);
+        std::fs::write(root.join("client.zip"), outer).unwrap();
+
+        let inputs = collect(&[root], &Limits::default());
+        let paths: Vec<&str> = inputs.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "evidence/a.csv.gz",
+                "evidence/b/plain.csv",
+                "evidence/client.zip",
+                "evidence/client.zip!g.json.gz",
+                "evidence/client.zip!inner.zip",
+                "evidence/client.zip!inner.zip!deep.txt",
+                "evidence/client.zip!z.txt",
+            ]
+        );
+        assert_eq!(inputs[0].content.as_deref(), Some(&b"x,y\n"[..]));
+        assert!(inputs[0].gzip);
+        assert_eq!(inputs[2].archive_members, Some(4));
+        assert_eq!(inputs[5].content.as_deref(), Some(&b"deep"[..]));
+        assert_eq!(inputs[1].sha256, hex::encode(Sha256::digest(b"a,b\n")));
+        assert!(inputs.iter().all(|i| i.problem.is_none()), "{inputs:?}");
+    }
+
+    #[test]
+    fn traversal_names_are_only_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let zip_path = dir.path().join("evil.zip");
+        std::fs::write(&zip_path, zip_bytes(&[("../../etc/passwd", b"root:x:0:0"), ("/abs/path", b"x")])).unwrap();
+        let inputs = collect(&[zip_path], &Limits::default());
+        assert_eq!(inputs[1].path, "evil.zip!../../etc/passwd");
+        assert_eq!(inputs[1].content.as_deref(), Some(&b"root:x:0:0"[..]));
+        assert_eq!(inputs[2].path, "evil.zip!/abs/path");
+        assert!(!dir.path().join("etc").exists());
+    }
+
+    #[test]
+    fn bombs_are_refused_within_the_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let zeros = vec![0u8; 8 << 20];
+        std::fs::write(dir.path().join("bomb.gz"), gzip(&zeros)).unwrap();
+        std::fs::write(dir.path().join("bomb.zip"), zip_bytes(&[("zeros.bin", &zeros)])).unwrap();
+        // A tight cap stands in for the default one so the test stays small; the e2e test uses 2 GiB.
+        let limits = Limits { max_member_bytes: 1 << 20, ..Limits::default() };
+        let inputs = collect(&[dir.path().to_path_buf()], &limits);
+        let gz = inputs.iter().find(|i| i.path.ends_with("bomb.gz")).unwrap();
+        assert!(gz.content.is_none());
+        assert!(gz.problem.as_deref().unwrap().contains("decompression bomb"), "{gz:?}");
+        let member = inputs.iter().find(|i| i.path.ends_with("bomb.zip!zeros.bin")).unwrap();
+        assert!(member.problem.as_deref().unwrap().contains("decompression bomb"), "{member:?}");
+        assert_eq!(member.size, 8 << 20);
+    }
+
+    #[test]
+    fn corrupt_archives_are_reported_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bad_zip = zip_bytes(&[("a.txt", b"hello")]);
+        bad_zip.truncate(bad_zip.len() / 2);
+        std::fs::write(dir.path().join("bad.zip"), bad_zip).unwrap();
+        let mut bad_gz = gzip(&vec![b'x'; 100_000]);
+        bad_gz.truncate(bad_gz.len() / 2);
+        std::fs::write(dir.path().join("bad.gz"), bad_gz).unwrap();
+        std::fs::write(dir.path().join("ok.txt"), b"ok").unwrap();
+        let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
+        assert_eq!(inputs.len(), 3);
+        assert!(inputs[0].problem.as_deref().unwrap().starts_with("corrupt gzip"), "{:?}", inputs[0]);
+        assert!(inputs[1].problem.as_deref().unwrap().starts_with("corrupt zip"), "{:?}", inputs[1]);
+        assert_eq!(inputs[2].content.as_deref(), Some(&b"ok"[..]));
+    }
+
+    #[test]
+    fn unreadable_root_is_an_error() {
+        let mut sink = |_i: Input| {};
+        let err = discover(&[PathBuf::from("/nonexistent/evidence")], &Limits::default(), &mut sink).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/evidence"));
+    }
+}

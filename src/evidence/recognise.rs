@@ -1,0 +1,200 @@
+//! Decides what kind of export an input is from its content alone (CSV header, top-level JSON keys),
+//! never from its name. What is not recognised gets a best guess of what it is, for the inventory.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// Columns only an IAM credential report has; `user` and `arn` alone are too common to decide.
+const CREDENTIAL_REPORT_MARKERS: [&str; 4] =
+    ["user_creation_time", "password_enabled", "access_key_1_active", "mfa_active"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recognised {
+    /// An IAM credential report as CSV (console download or decoded CLI output).
+    CredentialReportCsv,
+    /// `aws iam get-credential-report` JSON (also wrapped as a recorded API response).
+    CredentialReportJson,
+    /// Not evidence this version analyses; the text says what it looks like.
+    Unrecognised(String),
+}
+
+pub fn recognise(content: &[u8]) -> Recognised {
+    let text = strip_bom(content);
+    let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
+    match first {
+        None => Recognised::Unrecognised(if content.is_empty() { "empty file".into() } else { "blank file".into() }),
+        Some(b'{') => recognise_json_object(text),
+        Some(b'[') => Recognised::Unrecognised(match serde_json::from_slice::<IgnoredAny>(text) {
+            Ok(_) => "JSON array (no exporter this version reads writes one)".into(),
+            Err(e) => format!("invalid JSON: {e}"),
+        }),
+        Some(_) => recognise_text(text),
+    }
+}
+
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+fn recognise_text(text: &[u8]) -> Recognised {
+    if text.contains(&0) || std::str::from_utf8(&text[..text.len().min(4096)]).is_err() && !looks_mostly_text(text) {
+        return Recognised::Unrecognised("binary data".into());
+    }
+    let header_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let header = String::from_utf8_lossy(header_line);
+    let columns: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+    if columns.len() >= 2 {
+        let has = |name: &str| columns.iter().any(|c| c == name);
+        if has("user") && has("arn") && CREDENTIAL_REPORT_MARKERS.iter().any(|m| has(m)) {
+            return Recognised::CredentialReportCsv;
+        }
+        let shown: Vec<&str> = columns.iter().take(6).map(String::as_str).collect();
+        return Recognised::Unrecognised(format!("CSV with columns {}{}", shown.join(", "), ellipsis(columns.len(), 6)));
+    }
+    Recognised::Unrecognised("plain text".into())
+}
+
+fn looks_mostly_text(text: &[u8]) -> bool {
+    let sample = &text[..text.len().min(4096)];
+    let printable = sample.iter().filter(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || **b >= 0x80).count();
+    printable * 10 >= sample.len() * 9
+}
+
+fn recognise_json_object(text: &[u8]) -> Recognised {
+    let keys = match top_level_keys(text) {
+        Ok(keys) => keys,
+        Err(e) => return Recognised::Unrecognised(format!("invalid JSON: {e}")),
+    };
+    if keys.contains("status_code") && keys.contains("data") {
+        // A recorded API response (botocore/placebo style): the export is under `data`.
+        return match serde_json::from_slice::<serde_json::Value>(text) {
+            Ok(value) => match value.get("data") {
+                Some(serde_json::Value::Object(data)) => classify_keys(&data.keys().cloned().collect()),
+                _ => Recognised::Unrecognised("recorded API response without a data object".into()),
+            },
+            Err(e) => Recognised::Unrecognised(format!("invalid JSON: {e}")),
+        };
+    }
+    classify_keys(&keys)
+}
+
+fn classify_keys(keys: &BTreeSet<String>) -> Recognised {
+    let has = |k: &str| keys.contains(k);
+    if has("Content") && (has("ReportFormat") || has("GeneratedTime") || keys.len() == 1) {
+        return Recognised::CredentialReportJson;
+    }
+    let guess = if has("Error") {
+        "AWS API error response (holds no evidence)".to_string()
+    } else if has("Records") {
+        "CloudTrail log file (CloudTrail analysis is not in this version)".into()
+    } else if has("logFiles") && has("digestStartTime") {
+        "CloudTrail digest file (CloudTrail analysis is not in this version)".into()
+    } else if has("State") && keys.iter().all(|k| ["State", "Description", "ResponseMetadata"].contains(&k.as_str())) {
+        "generate-credential-report status (holds no report; export get-credential-report instead)".into()
+    } else if has("value") || has("@odata.context") {
+        "Microsoft Graph export (Entra ID analysis is not in this version)".into()
+    } else {
+        let known = [
+            ("trailList", "cloudtrail describe-trails"),
+            ("Trails", "cloudtrail list-trails"),
+            ("IsLogging", "cloudtrail get-trail-status"),
+            ("EventSelectors", "cloudtrail get-event-selectors"),
+            ("AdvancedEventSelectors", "cloudtrail get-event-selectors"),
+            ("Events", "cloudtrail lookup-events"),
+            ("Regions", "ec2 describe-regions"),
+            ("SecurityGroups", "ec2 describe-security-groups"),
+            ("Volumes", "ec2 describe-volumes"),
+            ("Snapshots", "ec2 describe-snapshots"),
+            ("Reservations", "ec2 describe-instances"),
+            ("DBInstances", "rds describe-db-instances"),
+            ("Buckets", "s3api list-buckets"),
+            ("PasswordPolicy", "iam get-account-password-policy"),
+            ("UserDetailList", "iam get-account-authorization-details"),
+            ("Users", "iam list-users"),
+            ("Account", "sts get-caller-identity"),
+        ];
+        match known.iter().find(|(key, _)| has(key)) {
+            Some((_, what)) => format!("AWS CLI {what} output (not analysed in this version)"),
+            None => {
+                let shown: Vec<&str> = keys.iter().take(6).map(String::as_str).collect();
+                format!("JSON object with keys {}{}", shown.join(", "), ellipsis(keys.len(), 6))
+            }
+        }
+    };
+    Recognised::Unrecognised(guess)
+}
+
+fn ellipsis(total: usize, shown: usize) -> String {
+    if total > shown { format!(", … ({total} in all)") } else { String::new() }
+}
+
+/// The keys of a top-level JSON object, skipping every value without building it, so sniffing a
+/// large export costs one scan and no allocation per record.
+pub fn top_level_keys(text: &[u8]) -> Result<BTreeSet<String>, serde_json::Error> {
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = BTreeSet<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut keys = BTreeSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                map.next_value::<IgnoredAny>()?;
+                keys.insert(key);
+            }
+            Ok(keys)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let keys = (&mut de).deserialize_map(Keys)?;
+    de.end()?;
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active";
+
+    #[test]
+    fn credential_report_csv_by_header_with_bom_and_crlf() {
+        assert_eq!(recognise(HEADER.as_bytes()), Recognised::CredentialReportCsv);
+        let with_bom = format!("\u{feff}{HEADER}\r\n<root_account>,arn:aws:iam::1:root\r\n");
+        assert_eq!(recognise(with_bom.as_bytes()), Recognised::CredentialReportCsv);
+    }
+
+    #[test]
+    fn credential_report_json_plain_and_recorded() {
+        let cli = br#"{"Content": "dXNlcg==", "ReportFormat": "text/csv", "GeneratedTime": "2026-09-30T17:45:12Z"}"#;
+        assert_eq!(recognise(cli), Recognised::CredentialReportJson);
+        let placebo = br#"{"status_code": 200, "data": {"Content": "user,arn", "ReportFormat": "text/csv"}}"#;
+        assert_eq!(recognise(placebo), Recognised::CredentialReportJson);
+    }
+
+    #[test]
+    fn everything_else_gets_a_guess() {
+        let guess = |b: &[u8]| match recognise(b) {
+            Recognised::Unrecognised(g) => g,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(guess(b""), "empty file");
+        assert!(guess(br#"{"Records": []}"#).starts_with("CloudTrail log file"));
+        assert!(guess(br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#).contains("error response"));
+        assert!(guess(br#"{"SecurityGroups": []}"#).contains("describe-security-groups"));
+        assert!(guess(br#"{"a": 1"#).starts_with("invalid JSON"));
+        assert!(guess(b"user,arn,foo\n").starts_with("CSV with columns user, arn, foo"));
+        assert_eq!(guess(b"\x00\x01\x02binary"), "binary data");
+        assert_eq!(guess(b"collected by Bob on Monday"), "plain text");
+    }
+
+    #[test]
+    fn top_level_keys_skip_values() {
+        let keys = top_level_keys(br#"{"b": {"x": [1, 2, {"y": null}]}, "a": "s"}"#).unwrap();
+        assert_eq!(keys.into_iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert!(top_level_keys(br#"{"a": 1} trailing"#).is_err());
+    }
+}

@@ -1,0 +1,226 @@
+//! The model the checks read: the evidence that is used, each piece with the as-of its ages are
+//! measured against (DESIGN.md §5), after choosing between copies and versions of the same evidence.
+
+use std::collections::BTreeMap;
+
+use crate::formats::aws::credential_report::CredentialReport;
+use crate::timefmt::{Instant, age_days, format_instant};
+
+/// Where a report's as-of came from; said in the outputs because an auditor must know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOfSource {
+    /// `--as-of` was given.
+    Override,
+    /// The report's own `GeneratedTime`.
+    GeneratedTime,
+    /// A CSV carries no generation time: the newest timestamp inside stands in for it.
+    NewestTimestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssessedReport {
+    pub report: CredentialReport,
+    pub as_of: Instant,
+    pub as_of_source: AsOfSource,
+}
+
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// One credential report per account: the newest one in the evidence.
+    pub credential_reports: Vec<AssessedReport>,
+}
+
+/// A report that was read but not used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Superseded {
+    pub file: String,
+    pub reason: String,
+}
+
+/// How facts were assembled: what was set aside and what an auditor must be told about time.
+#[derive(Debug, Default)]
+pub struct Assembly {
+    pub facts: Facts,
+    pub superseded: Vec<Superseded>,
+    pub notes: Vec<String>,
+}
+
+/// Reports whose newest timestamp is more than this before their GeneratedTime have a suspicious
+/// generation time: a real report is generated while the account is in use, and a year of total
+/// silence on every credential is rarer than a mistyped or hand-edited date.
+const SUSPICIOUS_GAP_DAYS: i64 = 366;
+
+/// Picks, per account, the credential report to assess: identical copies (the same CSV exported as
+/// JSON and as a file) collapse into one, preferring the copy with a `GeneratedTime`; of different
+/// reports of one account the newest is used and the others are listed as superseded.
+pub fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<Instant>) -> Assembly {
+    let mut assembly = Assembly::default();
+
+    let mut by_content: BTreeMap<String, Vec<CredentialReport>> = BTreeMap::new();
+    for report in reports {
+        by_content.entry(report.content_digest.clone()).or_default().push(report);
+    }
+    let mut distinct = Vec::new();
+    for (_, mut copies) in by_content {
+        // Prefer a copy that says when it was generated, then the first by path.
+        copies.sort_by(|a, b| b.generated_time.is_some().cmp(&a.generated_time.is_some()).then(a.file.cmp(&b.file)));
+        let mut copies = copies.into_iter();
+        let Some(kept) = copies.next() else { continue };
+        for copy in copies {
+            assembly.superseded.push(Superseded {
+                file: copy.file,
+                reason: format!("same credential report as {} (that copy is used)", kept.file),
+            });
+        }
+        distinct.push(assess(kept, as_of_override));
+    }
+
+    let mut by_account: BTreeMap<String, Vec<AssessedReport>> = BTreeMap::new();
+    for assessed in distinct {
+        let account = assessed.report.account.clone().unwrap_or_default();
+        by_account.entry(account).or_default().push(assessed);
+    }
+    for (account, mut versions) in by_account {
+        versions.sort_by(|a, b| {
+            b.own_time().cmp(&a.own_time()).then(a.report.file.cmp(&b.report.file))
+        });
+        let mut versions = versions.into_iter();
+        let Some(newest) = versions.next() else { continue };
+        for older in versions {
+            assembly.superseded.push(Superseded {
+                file: older.report.file,
+                reason: format!(
+                    "superseded by the newer credential report {} for account {account} (generated {})",
+                    newest.report.file,
+                    newest.own_time().map(format_instant).unwrap_or_else(|| "at an unknown time".into())
+                ),
+            });
+        }
+        assembly.notes.extend(time_notes(&newest));
+        assembly.facts.credential_reports.push(newest);
+    }
+    assembly.superseded.sort_by(|a, b| a.file.cmp(&b.file));
+    assembly
+}
+
+impl AssessedReport {
+    /// The report's own reference time, independent of `--as-of`.
+    fn own_time(&self) -> Option<Instant> {
+        self.report.generated_time.or(self.report.newest_timestamp)
+    }
+}
+
+fn assess(report: CredentialReport, as_of_override: Option<Instant>) -> AssessedReport {
+    let (as_of, as_of_source) = match (as_of_override, report.generated_time, report.newest_timestamp) {
+        (Some(t), _, _) => (t, AsOfSource::Override),
+        (None, Some(t), _) => (t, AsOfSource::GeneratedTime),
+        (None, None, Some(t)) => (t, AsOfSource::NewestTimestamp),
+        // No timestamp at all: nothing can age, so any instant gives the same results.
+        (None, None, None) => (Instant::default(), AsOfSource::NewestTimestamp),
+    };
+    AssessedReport { report, as_of, as_of_source }
+}
+
+fn time_notes(assessed: &AssessedReport) -> Vec<String> {
+    let report = &assessed.report;
+    let mut notes = Vec::new();
+    let as_of = format_instant(assessed.as_of);
+    match assessed.as_of_source {
+        AsOfSource::NewestTimestamp => notes.push(format!(
+            "{}: ages are measured from {as_of}, the newest timestamp in the report, because a CSV credential report does not say when it was generated; pass --as-of to measure from another date",
+            report.file
+        )),
+        AsOfSource::GeneratedTime => {
+            if let Some(newest) = report.newest_timestamp {
+                let gap = age_days(assessed.as_of, newest);
+                if gap > SUSPICIOUS_GAP_DAYS {
+                    notes.push(format!(
+                        "{}: GeneratedTime {as_of} is {gap} days after the newest timestamp in the report ({}): every age is measured from it; if that date is wrong, re-run with --as-of",
+                        report.file,
+                        format_instant(newest)
+                    ));
+                }
+            }
+        }
+        AsOfSource::Override => {}
+    }
+    let later: Vec<String> = report
+        .rows
+        .iter()
+        .filter(|row| {
+            [&row.user_creation_time, &row.password_last_used]
+                .into_iter()
+                .chain(row.keys.iter().flat_map(|k| [&k.last_rotated, &k.last_used_date]))
+                .filter_map(|f| f.value())
+                .any(|t| t > assessed.as_of)
+        })
+        .map(|row| report.locator(row.line))
+        .collect();
+    if !later.is_empty() {
+        notes.push(format!(
+            "{}: {} row(s) hold dates after the as-of {as_of} ({}): those dates count as 0 days old",
+            report.file,
+            later.len(),
+            later.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::aws::credential_report::parse_csv;
+    use crate::timefmt::parse_timestamp;
+
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active";
+
+    fn report(file: &str, rows: &[&str], generated: Option<&str>) -> CredentialReport {
+        let text = format!("{HEADER}\n{}", rows.join("\n"));
+        let mut r = parse_csv(file, "h", text.as_bytes()).unwrap();
+        r.generated_time = generated.and_then(parse_timestamp);
+        r
+    }
+
+    const A1: &str = "a,arn:aws:iam::111111111111:user/a,2026-01-01T00:00:00Z,true,2026-03-01T00:00:00Z,true";
+    const A2: &str = "a,arn:aws:iam::111111111111:user/a,2026-01-01T00:00:00Z,true,2026-06-01T00:00:00Z,true";
+    const B1: &str = "b,arn:aws:iam::222222222222:user/b,2026-01-01T00:00:00Z,true,2026-03-01T00:00:00Z,true";
+
+    #[test]
+    fn identical_copies_collapse_to_the_one_with_generated_time() {
+        let csv = report("x.csv", &[A1], None);
+        let json = report("x.json", &[A1], Some("2026-04-01T00:00:00Z"));
+        let a = assemble(vec![csv, json], None);
+        assert_eq!(a.facts.credential_reports.len(), 1);
+        assert_eq!(a.facts.credential_reports[0].report.file, "x.json");
+        assert_eq!(a.facts.credential_reports[0].as_of_source, AsOfSource::GeneratedTime);
+        assert_eq!(a.superseded[0].file, "x.csv");
+        assert!(a.superseded[0].reason.starts_with("same credential report as x.json"));
+    }
+
+    #[test]
+    fn newest_report_per_account_wins() {
+        let old = report("old.csv", &[A1], None);
+        let new = report("new.csv", &[A2], None);
+        let other = report("b.csv", &[B1], None);
+        let a = assemble(vec![old, new, other], None);
+        let used: Vec<&str> = a.facts.credential_reports.iter().map(|r| r.report.file.as_str()).collect();
+        assert_eq!(used, ["new.csv", "b.csv"]);
+        assert_eq!(a.superseded.len(), 1);
+        assert!(a.superseded[0].reason.contains("superseded by the newer credential report new.csv"));
+        assert!(a.notes.iter().any(|n| n.starts_with("new.csv: ages are measured from 2026-06-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn far_future_generated_time_and_override_are_said() {
+        let r = report("p.json", &[A1], Some("2116-11-25T14:30:42Z"));
+        let a = assemble(vec![r.clone()], None);
+        assert_eq!(a.facts.credential_reports[0].as_of, parse_timestamp("2116-11-25T14:30:42Z").unwrap());
+        assert!(a.notes[0].contains("days after the newest timestamp"), "{:?}", a.notes);
+
+        let early = parse_timestamp("2026-02-01T00:00:00Z");
+        let a = assemble(vec![r], early);
+        assert_eq!(a.facts.credential_reports[0].as_of_source, AsOfSource::Override);
+        assert!(a.notes[0].contains("row(s) hold dates after the as-of"), "{:?}", a.notes);
+    }
+}

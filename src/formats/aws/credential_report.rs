@@ -1,0 +1,648 @@
+//! The IAM credential report, as CSV or as `aws iam get-credential-report` JSON
+//! (`shared/formats/credential-report.md`). Columns are matched by name; a bad row is reported with
+//! its line and skipped, and the rest of the file still counts.
+
+use base64::Engine;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::Diagnostic;
+use crate::evidence::recognise::{Recognised, recognise, strip_bom};
+use crate::timefmt::{Instant, format_instant, parse_timestamp};
+
+/// A credential-report cell: a value, or one of AWS's spellings for "none".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field<T> {
+    Value(T),
+    /// `N/A`: not applicable (no password, key never used, no key).
+    NotApplicable,
+    /// `no_information`: password not used since AWS began tracking (October 2014).
+    NoInformation,
+    /// `not_supported`: root's password columns; region/service of a never-used key.
+    NotSupported,
+    /// Column missing from this report, or the cell empty.
+    Absent,
+    /// Present but not parseable; holds the raw text.
+    Invalid(String),
+}
+
+impl<T: Copy> Field<T> {
+    pub fn value(&self) -> Option<T> {
+        match self {
+            Field::Value(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+impl<T> Field<T> {
+    /// How the cell read, for detail text: `N/A`, `no_information`, `missing`, `'garbage'`.
+    pub fn describe_none(&self) -> String {
+        match self {
+            Field::Value(_) => "a value".into(),
+            Field::NotApplicable => "N/A".into(),
+            Field::NoInformation => "no_information".into(),
+            Field::NotSupported => "not_supported".into(),
+            Field::Absent => "missing".into(),
+            Field::Invalid(raw) => format!("'{raw}' (unreadable)"),
+        }
+    }
+}
+
+pub type Timestamp = Field<Instant>;
+pub type Flag = Field<bool>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySlot {
+    pub active: Flag,
+    pub last_rotated: Timestamp,
+    pub last_used_date: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRow {
+    /// Physical line in the CSV (1 is the header).
+    pub line: u64,
+    pub user: String,
+    pub arn: String,
+    pub account: String,
+    pub is_root: bool,
+    pub user_creation_time: Timestamp,
+    pub password_enabled: Flag,
+    pub password_last_used: Timestamp,
+    pub mfa_active: Flag,
+    pub keys: [KeySlot; 2],
+}
+
+impl CredentialRow {
+    fn timestamps(&self) -> impl Iterator<Item = Instant> + '_ {
+        [&self.user_creation_time, &self.password_last_used]
+            .into_iter()
+            .chain(self.keys.iter().flat_map(|k| [&k.last_rotated, &k.last_used_date]))
+            .filter_map(Field::value)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CredentialReport {
+    pub file: String,
+    pub sha256: String,
+    /// `line` for a CSV file, `Content line` for CSV carried inside JSON.
+    pub locator_prefix: &'static str,
+    pub generated_time: Option<Instant>,
+    pub newest_timestamp: Option<Instant>,
+    /// SHA-256 of the CSV text with BOM and line-ending differences removed: the same report
+    /// exported twice (CSV and JSON) has the same digest.
+    pub content_digest: String,
+    pub account: Option<String>,
+    pub rows: Vec<CredentialRow>,
+    pub records_read: usize,
+    pub records_rejected: usize,
+    pub missing_columns: Vec<&'static str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CredentialReport {
+    pub fn locator(&self, line: u64) -> String {
+        format!("{} {line}", self.locator_prefix)
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReportError {
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    #[error("no Content field: not a get-credential-report response")]
+    NoContent,
+    #[error("ReportFormat is {0}, not text/csv")]
+    Format(String),
+    #[error("Content is neither base64 of a credential report nor credential-report CSV ({0})")]
+    Content(String),
+    #[error("the CSV header has no '{0}' column, so rows cannot be tied to an identity")]
+    MissingIdentityColumn(&'static str),
+    #[error("CSV header is unreadable: {0}")]
+    Header(String),
+}
+
+/// Every column of the 22-column report, in AWS's order.
+pub const COLUMNS: [&str; 22] = [
+    "user",
+    "arn",
+    "user_creation_time",
+    "password_enabled",
+    "password_last_used",
+    "password_last_changed",
+    "password_next_rotation",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_1_last_used_region",
+    "access_key_1_last_used_service",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
+    "access_key_2_last_used_region",
+    "access_key_2_last_used_service",
+    "cert_1_active",
+    "cert_1_last_rotated",
+    "cert_2_active",
+    "cert_2_last_rotated",
+];
+
+/// The columns the checks read; a report without one of them gets `unknown` results where needed.
+const USED_COLUMNS: [&str; 12] = [
+    "user_creation_time",
+    "password_enabled",
+    "password_last_used",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
+    "user",
+    "arn",
+];
+
+/// Parses a credential report CSV file.
+pub fn parse_csv(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
+    parse_report_csv(file, sha256, "line", content, None)
+}
+
+/// Parses `aws iam get-credential-report` JSON, plain or wrapped as a recorded API response
+/// (`{"status_code": 200, "data": {...}}`). `Content` may be base64 (as the CLI writes it) or the
+/// CSV itself (as some collectors write it).
+pub fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
+    let value: Value = serde_json::from_slice(strip_bom(content)).map_err(|e| ReportError::Json(e.to_string()))?;
+    let body = match value.get("data") {
+        Some(data @ Value::Object(_)) if value.get("status_code").is_some() => data,
+        _ => &value,
+    };
+    if let Some(format) = body.get("ReportFormat").and_then(Value::as_str) {
+        if !format.eq_ignore_ascii_case("text/csv") {
+            return Err(ReportError::Format(format.to_string()));
+        }
+    }
+    let text = body.get("Content").and_then(Value::as_str).ok_or(ReportError::NoContent)?;
+    let csv = decode_content(text)?;
+    let mut diagnostics = Vec::new();
+    let generated_time = match body.get("GeneratedTime") {
+        None | Some(Value::Null) => None,
+        Some(raw) => match generated_time(raw) {
+            Ok((t, note)) => {
+                if let Some(note) = note {
+                    diagnostics.push(Diagnostic::new(file, Some("GeneratedTime".into()), note));
+                }
+                Some(t)
+            }
+            Err(message) => {
+                diagnostics.push(Diagnostic::new(file, Some("GeneratedTime".into()), message));
+                None
+            }
+        },
+    };
+    let mut report = parse_report_csv(file, sha256, "Content line", &csv, generated_time)?;
+    diagnostics.append(&mut report.diagnostics);
+    report.diagnostics = diagnostics;
+    Ok(report)
+}
+
+fn decode_content(text: &str) -> Result<Vec<u8>, ReportError> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let decoded = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes());
+    match decoded {
+        Ok(bytes) if recognise(&bytes) == Recognised::CredentialReportCsv => Ok(bytes),
+        other => {
+            if recognise(text.as_bytes()) == Recognised::CredentialReportCsv {
+                return Ok(text.as_bytes().to_vec());
+            }
+            Err(ReportError::Content(match other {
+                Err(e) => format!("base64: {e}"),
+                Ok(_) => "decoded base64 has no credential-report header".into(),
+            }))
+        }
+    }
+}
+
+/// `GeneratedTime` as the CLI writes it (RFC 3339), as epoch seconds or milliseconds, or as a
+/// recorder's zone-less datetime object (`{"__class__": "datetime", "year": ...}`), taken as UTC.
+fn generated_time(raw: &Value) -> Result<(Instant, Option<String>), String> {
+    match raw {
+        Value::String(s) => {
+            parse_timestamp(s).map(|t| (t, None)).ok_or_else(|| format!("GeneratedTime '{s}' is not a timestamp; ignored"))
+        }
+        Value::Number(n) => {
+            let n = n.as_f64().unwrap_or(f64::NAN);
+            // Above 1e11 only milliseconds make sense (1e11 seconds is the year 5138).
+            let seconds = if n.abs() > 1e11 { n / 1000.0 } else { n };
+            chrono::DateTime::from_timestamp(seconds as i64, 0)
+                .map(|t| (t, None))
+                .ok_or_else(|| format!("GeneratedTime {n} is not a valid epoch time; ignored"))
+        }
+        Value::Object(map) if map.get("__class__").and_then(Value::as_str) == Some("datetime") => {
+            let part = |k: &str| map.get(k).and_then(Value::as_u64).unwrap_or(0) as u32;
+            let year = map.get("year").and_then(Value::as_i64).unwrap_or(0) as i32;
+            chrono::NaiveDate::from_ymd_opt(year, part("month"), part("day"))
+                .and_then(|d| d.and_hms_opt(part("hour"), part("minute"), part("second")))
+                .map(|t| {
+                    let t = t.and_utc();
+                    let note = format!(
+                        "GeneratedTime is a recorded datetime without a time zone; taken as {} UTC",
+                        format_instant(t)
+                    );
+                    (t, Some(note))
+                })
+                .ok_or_else(|| "GeneratedTime datetime object is not a valid date; ignored".to_string())
+        }
+        other => Err(format!("GeneratedTime {other} is not a timestamp; ignored")),
+    }
+}
+
+fn parse_report_csv(
+    file: &str,
+    sha256: &str,
+    locator_prefix: &'static str,
+    content: &[u8],
+    generated_time: Option<Instant>,
+) -> Result<CredentialReport, ReportError> {
+    let content = strip_bom(content);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(content);
+    let header: Vec<String> = reader
+        .byte_headers()
+        .map_err(|e| ReportError::Header(e.to_string()))?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().trim_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let user_col = column("user").ok_or(ReportError::MissingIdentityColumn("user"))?;
+    let arn_col = column("arn").ok_or(ReportError::MissingIdentityColumn("arn"))?;
+
+    let mut report = CredentialReport {
+        file: file.to_string(),
+        sha256: sha256.to_string(),
+        locator_prefix,
+        generated_time,
+        newest_timestamp: None,
+        content_digest: content_digest(content),
+        account: None,
+        rows: Vec::new(),
+        records_read: 0,
+        records_rejected: 0,
+        missing_columns: USED_COLUMNS.iter().copied().filter(|c| column(c).is_none()).collect(),
+        diagnostics: Vec::new(),
+    };
+    let here = |locator: String, message: String| Diagnostic::new(file, Some(locator), message);
+    for name in header.iter().filter(|h| !COLUMNS.contains(&h.as_str())) {
+        report.diagnostics.push(here("line 1".into(), format!("unknown column '{name}' ignored")));
+    }
+    if !report.missing_columns.is_empty() {
+        report.diagnostics.push(here(
+            format!("{locator_prefix} 1"),
+            format!(
+                "column(s) {} missing: results that need them are 'unknown'",
+                report.missing_columns.join(", ")
+            ),
+        ));
+    }
+
+    let mut record = csv::ByteRecord::new();
+    // Lines are counted from byte offsets: the csv crate's own line count drifts on CRLF input.
+    let mut counted = LineCounter::default();
+    loop {
+        let line = counted.line_at(content, reader.position().byte());
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                report.records_read += 1;
+                report.records_rejected += 1;
+                report.diagnostics.push(here(format!("{locator_prefix} {line}"), format!("unreadable row: {e}")));
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, |p| counted.line_at(content, p.byte()));
+        report.records_read += 1;
+        let locator = format!("{locator_prefix} {line}");
+        match parse_row(&record, &header, user_col, arn_col, line) {
+            Ok((row, problems)) => {
+                if let Some(first) = report.rows.iter().find(|r| r.arn == row.arn) {
+                    report.records_rejected += 1;
+                    let same = CredentialRow { line: first.line, ..row.clone() } == *first;
+                    let message = if same {
+                        format!("duplicate row for {} (same values as {} {}); counted once", row.arn, locator_prefix, first.line)
+                    } else {
+                        format!(
+                            "second row for {} with different values; {} {} is used, this one ignored",
+                            row.arn, locator_prefix, first.line
+                        )
+                    };
+                    report.diagnostics.push(here(locator, message));
+                    continue;
+                }
+                for problem in problems {
+                    report.diagnostics.push(here(locator.clone(), problem));
+                }
+                report.rows.push(row);
+            }
+            Err(message) => {
+                report.records_rejected += 1;
+                report.diagnostics.push(here(locator, format!("{message}; row not evaluated")));
+            }
+        }
+    }
+
+    report.newest_timestamp = report.rows.iter().flat_map(CredentialRow::timestamps).max();
+    let mut accounts: Vec<&str> = report.rows.iter().map(|r| r.account.as_str()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    report.account = accounts.first().map(|a| a.to_string());
+    if accounts.len() > 1 {
+        report.diagnostics.push(Diagnostic::new(
+            file,
+            None,
+            format!("rows belong to {} accounts ({}): a credential report normally covers one", accounts.len(), accounts.join(", ")),
+        ));
+    }
+    Ok(report)
+}
+
+/// 1-based line of a byte offset, counting forward from the last offset asked about.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
+        let mut byte = (byte as usize).min(text.len());
+        // With CRLF the csv crate reports a record as starting on the `\n` that ends the previous line.
+        while byte < text.len() && matches!(text[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte >= self.offset {
+            self.newlines += text[self.offset..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        } else {
+            self.newlines = text[..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        }
+        self.offset = byte;
+        self.newlines + 1
+    }
+}
+
+fn content_digest(csv: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for line in csv.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.is_empty() {
+            hasher.update(line);
+            hasher.update(b"\n");
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// One data row, or why it cannot be used. Cell problems that leave the row usable come back as
+/// messages beside it.
+fn parse_row(
+    record: &csv::ByteRecord,
+    header: &[String],
+    user_col: usize,
+    arn_col: usize,
+    line: u64,
+) -> Result<(CredentialRow, Vec<String>), String> {
+    if record.len() < header.len() {
+        return Err(format!("row has {} of the header's {} fields (truncated?)", record.len(), header.len()));
+    }
+    if record.len() > header.len() {
+        return Err(format!("row has {} fields but the header has {}", record.len(), header.len()));
+    }
+    let mut cells = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        match std::str::from_utf8(raw) {
+            Ok(text) => cells.push(text.trim()),
+            Err(e) => return Err(format!("column '{}' is not valid UTF-8 ({e})", header[i])),
+        }
+    }
+    let user = cells[user_col];
+    let arn = cells[arn_col];
+    if user.is_empty() || arn.is_empty() {
+        return Err("row has no user or arn".into());
+    }
+    let account = arn_account(arn).ok_or_else(|| format!("arn '{arn}' is not an IAM user or root ARN"))?;
+    let is_root = user == "<root_account>" || arn.ends_with(":root");
+
+    let mut problems = Vec::new();
+    let cell = |name: &str| -> Option<&str> { header.iter().position(|h| h == name).map(|i| cells[i]) };
+    let mut timestamp = |name: &str| -> Timestamp {
+        let field = classify(cell(name), |s| parse_timestamp(s));
+        if let Field::Invalid(raw) = &field {
+            problems.push(format!("{name} '{raw}' is not a timestamp; results that need it are 'unknown'"));
+        }
+        field
+    };
+    let user_creation_time = timestamp("user_creation_time");
+    let password_last_used = timestamp("password_last_used");
+    let key_times = [
+        (timestamp("access_key_1_last_rotated"), timestamp("access_key_1_last_used_date")),
+        (timestamp("access_key_2_last_rotated"), timestamp("access_key_2_last_used_date")),
+    ];
+    let mut flag = |name: &str| -> Flag {
+        let field = classify(cell(name), parse_flag);
+        if let Field::Invalid(raw) = &field {
+            problems.push(format!("{name} '{raw}' is not true/false; results that need it are 'unknown'"));
+        }
+        field
+    };
+    let password_enabled = flag("password_enabled");
+    let mfa_active = flag("mfa_active");
+    let actives = [flag("access_key_1_active"), flag("access_key_2_active")];
+    let [(r1, u1), (r2, u2)] = key_times;
+    let [a1, a2] = actives;
+    let row = CredentialRow {
+        line,
+        user: user.to_string(),
+        arn: arn.to_string(),
+        account,
+        is_root,
+        user_creation_time,
+        password_enabled,
+        password_last_used,
+        mfa_active,
+        keys: [
+            KeySlot { active: a1, last_rotated: r1, last_used_date: u1 },
+            KeySlot { active: a2, last_rotated: r2, last_used_date: u2 },
+        ],
+    };
+    Ok((row, problems))
+}
+
+fn parse_flag(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn classify<T>(cell: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Field<T> {
+    match cell {
+        None | Some("") => Field::Absent,
+        Some("N/A") => Field::NotApplicable,
+        Some("no_information") => Field::NoInformation,
+        Some("not_supported") => Field::NotSupported,
+        Some(text) => parse(text).map(Field::Value).unwrap_or_else(|| Field::Invalid(text.to_string())),
+    }
+}
+
+/// The 12-digit account of `arn:aws:iam::123456789012:user/x` (any AWS partition).
+fn arn_account(arn: &str) -> Option<String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let account = *parts.get(4)?;
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "iam"
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| account.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+    const ROOT: &str = "<root_account>,arn:aws:iam::123456789012:root,2018-08-12T17:20:55+00:00,not_supported,2019-03-03T16:58:16+00:00,not_supported,not_supported,true,true,2018-11-23T16:01:14+00:00,2018-11-27T00:02:00+00:00,us-east-1,ecr,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+    const ALICE: &str = "alice,arn:aws:iam::123456789012:user/alice,2019-05-07T15:35:54Z,TRUE,no_information,N/A,N/A,false,true,2019-05-07T15:35:55Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+
+    fn csv(rows: &[&str]) -> String {
+        let mut s = HEADER.to_string();
+        for r in rows {
+            s.push('\n');
+            s.push_str(r);
+        }
+        s
+    }
+
+    #[test]
+    fn reads_real_value_spellings() {
+        let r = parse_csv("f.csv", "h", csv(&[ROOT, ALICE]).as_bytes()).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.account.as_deref(), Some("123456789012"));
+        let root = &r.rows[0];
+        assert!(root.is_root);
+        assert_eq!(root.password_enabled, Field::NotSupported);
+        assert_eq!(root.keys[0].active, Field::Value(true));
+        assert_eq!(root.keys[1].last_rotated, Field::NotApplicable);
+        let alice = &r.rows[1];
+        assert_eq!(alice.line, 3);
+        assert_eq!(alice.password_enabled, Field::Value(true), "upper-case TRUE");
+        assert_eq!(alice.password_last_used, Field::NoInformation);
+        assert_eq!(alice.user_creation_time.value(), parse_timestamp("2019-05-07T15:35:54Z"));
+        assert_eq!(r.newest_timestamp, parse_timestamp("2019-05-07T15:35:55Z"));
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn tolerates_bom_crlf_and_no_final_newline() {
+        let plain = parse_csv("a", "h", csv(&[ROOT, ALICE]).as_bytes()).unwrap();
+        let windows = format!("\u{feff}{}\r\n", csv(&[ROOT, ALICE]).replace('\n', "\r\n"));
+        let r = parse_csv("b", "h", windows.as_bytes()).unwrap();
+        assert_eq!(r.rows, plain.rows);
+        assert_eq!(r.content_digest, plain.content_digest);
+    }
+
+    #[test]
+    fn older_reports_without_trailing_columns_are_read() {
+        let short_header = HEADER.split(',').take(18).collect::<Vec<_>>().join(",");
+        let short_row = ALICE.split(',').take(18).collect::<Vec<_>>().join(",");
+        let r = parse_csv("f", "h", format!("{short_header}\n{short_row}\n").as_bytes()).unwrap();
+        assert_eq!(r.rows.len(), 1);
+        assert!(r.missing_columns.is_empty());
+    }
+
+    #[test]
+    fn bad_rows_are_reported_by_line_and_the_rest_counts() {
+        let truncated = "bob,arn:aws:iam::123456789012:user/bob,2019-05-07T15:35:54Z,true";
+        let bad_arn = ALICE.replace("arn:aws:iam::123456789012:user/alice", "not-an-arn");
+        let bad_time = ALICE.replace("user/alice", "user/carol").replace("2019-05-07T15:35:55Z", "yesterday");
+        let text = csv(&[ROOT, truncated, &bad_arn, &bad_time]);
+        let r = parse_csv("f.csv", "h", text.as_bytes()).unwrap();
+        assert_eq!(r.records_read, 4);
+        assert_eq!(r.records_rejected, 2);
+        assert_eq!(r.rows.len(), 2);
+        let messages: Vec<String> =
+            r.diagnostics.iter().map(|d| format!("{}: {}", d.locator.as_deref().unwrap_or(""), d.message)).collect();
+        assert!(messages[0].starts_with("line 3: row has 4 of the header's 22 fields"), "{messages:?}");
+        assert!(messages[1].starts_with("line 4: arn 'not-an-arn'"), "{messages:?}");
+        assert!(messages[2].starts_with("line 5: access_key_1_last_rotated 'yesterday'"), "{messages:?}");
+        assert_eq!(r.rows[1].keys[0].last_rotated, Field::Invalid("yesterday".into()));
+    }
+
+    #[test]
+    fn invalid_utf8_rejects_only_that_row() {
+        let mut bytes = csv(&[ROOT]).into_bytes();
+        bytes.extend_from_slice(b"\nb\xffb,arn:aws:iam::123456789012:user/b");
+        bytes.extend_from_slice(&ALICE.as_bytes()[ALICE.find(",2019").unwrap()..]);
+        let r = parse_csv("f", "h", &bytes).unwrap();
+        assert_eq!((r.rows.len(), r.records_rejected), (1, 1));
+        assert!(r.diagnostics[0].message.contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn duplicate_rows_are_counted_once_and_reported() {
+        let changed = ALICE.replace(",false,true,", ",true,true,");
+        let r = parse_csv("f", "h", csv(&[ROOT, ALICE, ALICE, &changed]).as_bytes()).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.records_rejected, 2);
+        assert!(r.diagnostics[0].message.contains("same values as line 3"));
+        assert!(r.diagnostics[1].message.contains("different values; line 3 is used"));
+    }
+
+    #[test]
+    fn unknown_and_missing_columns_are_said() {
+        let header = HEADER.replace("mfa_active", "mfa_enabled");
+        let r = parse_csv("f", "h", format!("{header}\n{ALICE}").as_bytes()).unwrap();
+        assert_eq!(r.missing_columns, ["mfa_active"]);
+        assert_eq!(r.rows[0].mfa_active, Field::Absent);
+        assert!(r.diagnostics.iter().any(|d| d.message == "unknown column 'mfa_enabled' ignored"));
+        assert_eq!(parse_csv("f", "h", b"name,arn\nx,y").unwrap_err(), ReportError::MissingIdentityColumn("user"));
+    }
+
+    #[test]
+    fn header_only_has_no_rows() {
+        let r = parse_csv("f", "h", HEADER.as_bytes()).unwrap();
+        assert_eq!((r.records_read, r.rows.len()), (0, 0));
+    }
+
+    #[test]
+    fn cli_json_with_base64_or_plain_content() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(csv(&[ROOT, ALICE]));
+        let cli = format!(r#"{{"Content": "{b64}", "ReportFormat": "text/csv", "GeneratedTime": "2019-05-08T00:00:00Z"}}"#);
+        let r = parse_json("r.json", "h", cli.as_bytes()).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.generated_time, parse_timestamp("2019-05-08T00:00:00Z"));
+        assert_eq!(r.locator(3), "Content line 3");
+
+        let plain = serde_json::json!({"status_code": 200, "data": {"Content": csv(&[ROOT]), "ReportFormat": "text/csv",
+            "GeneratedTime": {"__class__": "datetime", "year": 2116, "month": 11, "day": 25, "hour": 14, "minute": 30, "second": 42, "microsecond": 0}}});
+        let r = parse_json("p.json", "h", plain.to_string().as_bytes()).unwrap();
+        assert_eq!(r.generated_time, parse_timestamp("2116-11-25T14:30:42Z"));
+        assert!(r.diagnostics[0].message.contains("without a time zone"));
+
+        let epoch = serde_json::json!({"Content": b64, "GeneratedTime": 1_557_273_600});
+        assert_eq!(parse_json("e", "h", epoch.to_string().as_bytes()).unwrap().generated_time, parse_timestamp("2019-05-08T00:00:00Z"));
+    }
+
+    #[test]
+    fn broken_json_reports_say_what_is_wrong() {
+        let bad64 = br#"{"Content": "%%%not base64%%%", "ReportFormat": "text/csv"}"#;
+        assert!(matches!(parse_json("f", "h", bad64), Err(ReportError::Content(m)) if m.starts_with("base64")));
+        assert!(matches!(parse_json("f", "h", b"{\"Content\": 1"), Err(ReportError::Json(_))));
+        assert_eq!(parse_json("f", "h", br#"{"ReportFormat": "text/csv"}"#).unwrap_err(), ReportError::NoContent);
+    }
+}

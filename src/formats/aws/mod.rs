@@ -1,0 +1,3 @@
+//! Parsers for AWS exports.
+
+pub mod credential_report;

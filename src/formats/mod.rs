@@ -1,0 +1,3 @@
+//! One parser per export format, each turning recognised content into typed facts.
+
+pub mod aws;

@@ -1,0 +1,18 @@
+//! gapscope: an offline SOC 2 gap analysis of cloud infrastructure from exported evidence.
+//!
+//! The pipeline runs one way (DESIGN.md §3): `evidence` (discover, recognise) → `formats` (parse) →
+//! `facts` → `checks` → `results` → `report` (render). `app` wires it for each subcommand.
+
+pub mod app;
+pub mod catalog;
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod evidence;
+pub mod facts;
+pub mod formats;
+pub mod intake;
+pub mod report;
+pub mod results;
+pub mod timefmt;

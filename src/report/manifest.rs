@@ -1,0 +1,23 @@
+//! `manifest.json`: every input file and archive member with size, SHA-256, kind, records, and why
+//! it was not used, so an auditor can tie the report to the exact evidence received.
+
+use serde::Serialize;
+
+use crate::intake::ManifestEntry;
+
+pub const SCHEMA: &str = "gapscope.manifest/v1";
+
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    pub schema: &'static str,
+    pub generated_by: String,
+    pub files: &'a [ManifestEntry],
+}
+
+impl Manifest<'_> {
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}

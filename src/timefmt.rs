@@ -1,0 +1,125 @@
+//! Timestamps as evidence spells them, and whole-day ages measured against an as-of instant.
+//!
+//! gapscope never reads the wall clock: every age is `floor((as_of - t) / 86400 s)` with `as_of`
+//! taken from the evidence or from `--as-of` (DESIGN.md §5).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+pub type Instant = DateTime<Utc>;
+
+/// Parses an evidence timestamp: RFC 3339 with `Z` or an offset, the same without a zone (taken as
+/// UTC, as AWS exports are), or with a `+0000`-style offset. Returns `None` for anything else.
+pub fn parse_timestamp(text: &str) -> Option<Instant> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(t.and_utc());
+        }
+    }
+    None
+}
+
+/// Parses a user-given instant: RFC 3339, or a bare `YYYY-MM-DD` meaning 00:00 UTC of that day.
+pub fn parse_as_of(text: &str) -> Result<Instant, String> {
+    if let Ok(day) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("'{text}' is neither RFC 3339 (2026-09-30T17:45:12Z) nor YYYY-MM-DD"))
+}
+
+/// Whole days from `t` to `as_of`, rounded down; negative when `t` lies after `as_of`.
+pub fn age_days(as_of: Instant, t: Instant) -> i64 {
+    (as_of - t).num_seconds().div_euclid(86_400)
+}
+
+/// `2026-09-30T17:45:12Z`: the one spelling of an instant in gapscope's outputs.
+pub fn format_instant(t: Instant) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `2026-09-30`: the UTC day of an instant.
+pub fn format_day(t: Instant) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+/// An observation period of whole UTC days, both ends inclusive (`--period FROM..TO`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn parse(text: &str) -> Result<Period, String> {
+        let (from, to) = text
+            .split_once("..")
+            .ok_or_else(|| format!("'{text}' is not FROM..TO (e.g. 2026-07-01..2026-09-30)"))?;
+        let day = |s: &str| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("'{s}' in --period is not a YYYY-MM-DD date"))
+        };
+        let (from, to) = (day(from)?, day(to)?);
+        if from > to {
+            return Err(format!("--period starts ({from}) after it ends ({to})"));
+        }
+        Ok(Period { from, to })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Instant {
+        parse_timestamp(s).unwrap()
+    }
+
+    #[test]
+    fn accepts_the_spellings_real_exports_use() {
+        let z = t("2026-09-30T17:45:12Z");
+        assert_eq!(t("2026-09-30T17:45:12+00:00"), z);
+        assert_eq!(t("2026-09-30T19:45:12+02:00"), z);
+        assert_eq!(t("2026-09-30T17:45:12"), z);
+        assert_eq!(t("2026-09-30T17:45:12.000Z"), z);
+        assert_eq!(t("2026-09-30T17:45:12+0000"), z);
+        for bad in ["", "N/A", "no_information", "2026-13-01T00:00:00Z", "yesterday"] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ages_are_whole_days_rounded_down() {
+        let as_of = t("2026-09-30T12:00:00Z");
+        assert_eq!(age_days(as_of, t("2026-07-02T12:00:00Z")), 90);
+        assert_eq!(age_days(as_of, t("2026-07-02T12:00:01Z")), 89);
+        assert_eq!(age_days(as_of, t("2026-07-02T11:59:59Z")), 90);
+        assert_eq!(age_days(as_of, t("2026-07-01T12:00:00Z")), 91);
+        assert_eq!(age_days(as_of, t("2026-09-30T12:00:01Z")), -1);
+    }
+
+    #[test]
+    fn as_of_accepts_a_day_or_an_instant() {
+        assert_eq!(parse_as_of("2026-09-30").unwrap(), t("2026-09-30T00:00:00Z"));
+        assert_eq!(parse_as_of("2026-09-30T17:45:12Z").unwrap(), t("2026-09-30T17:45:12Z"));
+        assert!(parse_as_of("30/09/2026").is_err());
+    }
+
+    #[test]
+    fn period_is_inclusive_and_ordered() {
+        let p = Period::parse("2026-07-01..2026-09-30").unwrap();
+        assert_eq!(p.from.to_string(), "2026-07-01");
+        assert!(Period::parse("2026-09-30..2026-07-01").is_err());
+        assert!(Period::parse("2026-07-01").is_err());
+    }
+}
