@@ -74,9 +74,7 @@ pub fn discover(roots: &[PathBuf], limits: &Limits, sink: &mut dyn FnMut(Input))
 /// A root is shown by its own name (`client.zip`, `evidence`), so outputs do not depend on where the
 /// auditor's working directory was.
 fn root_label(root: &Path) -> String {
-    root.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| root.display().to_string())
+    root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| root.display().to_string())
 }
 
 fn walk_dir(root: &Path, label: &str, limits: &Limits, sink: &mut dyn FnMut(Input)) {
@@ -136,9 +134,9 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
     }
 
     if magic.starts_with(&GZIP_MAGIC) {
-        let mut hashing = HashingReader::new(BufReader::new(File::open(path)?));
-        let limit = expansion_limit(size, limits);
-        let decoded = read_bounded(GzDecoder::new(&mut hashing), limit);
+        let mut decoder = GzDecoder::new(HashingReader::new(BufReader::new(File::open(path)?)));
+        let decoded = gunzip_bounded(&mut decoder, |r| r.consumed, limits);
+        let mut hashing = decoder.into_inner();
         // Hash what follows the gzip stream too, so the SHA-256 is of the whole file as stored.
         let trailing = io::copy(&mut hashing, &mut io::sink())?;
         let input = Input::new(label, size, hashing.finish());
@@ -184,9 +182,7 @@ fn deliver_decoded(
         }
         Ok(None) => {
             input.problem = Some(format!(
-                "refused: gzip content expands beyond {} (compressed {} bytes; limit is {}x or {}): possible decompression bomb",
-                human_bytes(expansion_limit(input.size, limits)),
-                input.size,
+                "refused: gzip content expands more than {}x its compressed size or beyond {} (limits max_expansion_ratio, max_member_bytes): possible decompression bomb",
                 limits.max_expansion_ratio,
                 human_bytes(limits.max_member_bytes)
             ));
@@ -228,14 +224,13 @@ fn walk_zip<R: Read + Seek>(
     sink: &mut dyn FnMut(Input),
 ) {
     // Members by name, so the order does not depend on how the archiver wrote the directory.
-    let mut members: Vec<(String, usize)> =
-        (0..archive.len())
-            .filter_map(|i| {
-                let name = archive.name_for_index(i)?;
-                // A name that cannot be decoded is still a member to account for.
-                Some((name.map_or_else(|e| format!("<member {i}: unreadable name: {e}>"), |n| n.to_string()), i))
-            })
-            .collect();
+    let mut members: Vec<(String, usize)> = (0..archive.len())
+        .filter_map(|i| {
+            let name = archive.name_for_index(i)?;
+            // A name that cannot be decoded is still a member to account for.
+            Some((name.map_or_else(|e| format!("<member {i}: unreadable name: {e}>"), |n| n.to_string()), i))
+        })
+        .collect();
     members.sort();
     for (name, index) in members {
         if name.ends_with('/') {
@@ -251,10 +246,9 @@ fn walk_zip<R: Read + Seek>(
                 if is_zip(&bytes) {
                     deliver_zip_bytes(input, bytes, depth, limits, sink);
                 } else if bytes.starts_with(&GZIP_MAGIC) {
-                    let limit = expansion_limit(bytes.len() as u64, limits);
-                    let mut cursor = Cursor::new(&bytes[..]);
-                    let decoded = read_bounded(GzDecoder::new(&mut cursor), limit);
-                    let trailing = (bytes.len() as u64).saturating_sub(cursor.position());
+                    let mut decoder = GzDecoder::new(Cursor::new(&bytes[..]));
+                    let decoded = gunzip_bounded(&mut decoder, |c| c.position(), limits);
+                    let trailing = (bytes.len() as u64).saturating_sub(decoder.get_ref().position());
                     deliver_decoded(input, decoded, trailing, depth, limits, sink);
                 } else {
                     input.content = Some(bytes);
@@ -285,7 +279,11 @@ enum Member {
     Refused { declared_size: u64, raw_sha256: String, compressed: u64 },
 }
 
-fn read_zip_member<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, index: usize, limits: &Limits) -> io::Result<Member> {
+fn read_zip_member<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    index: usize,
+    limits: &Limits,
+) -> io::Result<Member> {
     let (declared_size, compressed, outcome) = {
         let mut file = archive.by_index(index).map_err(io::Error::other)?;
         let (declared_size, compressed) = (file.size(), file.compressed_size());
@@ -310,6 +308,31 @@ fn read_zip_member<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, index: usiz
 
 fn expansion_limit(compressed: u64, limits: &Limits) -> u64 {
     compressed.saturating_mul(limits.max_expansion_ratio).max(RATIO_FLOOR).min(limits.max_member_bytes)
+}
+
+/// Decodes a gzip stream, refusing (`Ok(None)`) as soon as the output passes `max_member_bytes`, or
+/// passes `RATIO_FLOOR` while being more than `max_expansion_ratio` times the compressed bytes
+/// `consumed` so far. Checking as it goes stops a bomb at the floor instead of at ratio × its size.
+fn gunzip_bounded<R: Read>(
+    decoder: &mut GzDecoder<R>,
+    consumed: impl Fn(&R) -> u64,
+    limits: &Limits,
+) -> io::Result<Option<Vec<u8>>> {
+    let mut out = Vec::new();
+    // 64 KiB: large enough that per-call overhead vanishes, small enough to overshoot a limit by little.
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = decoder.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(Some(out));
+        }
+        out.extend_from_slice(&chunk[..n]);
+        let len = out.len() as u64;
+        let ratio_limit = consumed(decoder.get_ref()).saturating_mul(limits.max_expansion_ratio);
+        if len > limits.max_member_bytes || (len > RATIO_FLOOR && len > ratio_limit) {
+            return Ok(None);
+        }
+    }
 }
 
 /// Reads at most `limit` bytes; `Ok(None)` when there was more.
@@ -359,11 +382,12 @@ pub fn human_bytes(n: u64) -> String {
 struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
+    consumed: u64,
 }
 
 impl<R: Read> HashingReader<R> {
     fn new(inner: R) -> Self {
-        HashingReader { inner, hasher: Sha256::new() }
+        HashingReader { inner, hasher: Sha256::new(), consumed: 0 }
     }
     fn finish(self) -> String {
         hex::encode(self.hasher.finalize())
@@ -374,6 +398,7 @@ impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
+        self.consumed += n as u64;
         Ok(n)
     }
 }
@@ -464,6 +489,20 @@ mod tests {
         let member = inputs.iter().find(|i| i.path.ends_with("bomb.zip!zeros.bin")).unwrap();
         assert!(member.problem.as_deref().unwrap().contains("decompression bomb"), "{member:?}");
         assert_eq!(member.size, 8 << 20);
+    }
+
+    #[test]
+    fn gzip_bomb_is_stopped_at_the_floor_under_default_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        // 256 MiB of zeros compresses ~1000:1, far beyond the default 100:1.
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..256 {
+            e.write_all(&zeros).unwrap();
+        }
+        std::fs::write(dir.path().join("bomb.json.gz"), e.finish().unwrap()).unwrap();
+        let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
+        assert!(inputs[0].problem.as_deref().unwrap().contains("decompression bomb"), "{:?}", inputs[0].problem);
     }
 
     #[test]
