@@ -62,8 +62,9 @@ pub fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<Instant>)
     }
     let mut distinct = Vec::new();
     for (_, mut copies) in by_content {
-        // Prefer a copy that says when it was generated, then the first by path.
-        copies.sort_by(|a, b| b.generated_time.is_some().cmp(&a.generated_time.is_some()).then(a.file.cmp(&b.file)));
+        // Prefer the copy with the newest GeneratedTime (the same content generated later vouches for
+        // a later state; a copy without one sorts last), then the first by path.
+        copies.sort_by(|a, b| b.generated_time.cmp(&a.generated_time).then(a.file.cmp(&b.file)));
         let mut copies = copies.into_iter();
         let Some(kept) = copies.next() else { continue };
         for copy in copies {
@@ -81,9 +82,7 @@ pub fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<Instant>)
         by_account.entry(account).or_default().push(assessed);
     }
     for (account, mut versions) in by_account {
-        versions.sort_by(|a, b| {
-            b.own_time().cmp(&a.own_time()).then(a.report.file.cmp(&b.report.file))
-        });
+        versions.sort_by(|a, b| b.own_time().cmp(&a.own_time()).then(a.report.file.cmp(&b.report.file)));
         let mut versions = versions.into_iter();
         let Some(newest) = versions.next() else { continue };
         for older in versions {

@@ -47,11 +47,18 @@ fn recognise_text(text: &[u8]) -> Recognised {
     let columns: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
     if columns.len() >= 2 {
         let has = |name: &str| columns.iter().any(|c| c == name);
-        if has("user") && has("arn") && CREDENTIAL_REPORT_MARKERS.iter().any(|m| has(m)) {
+        // `user` plus two report-only columns is a credential report even when `arn` was renamed:
+        // the parser then says which column is missing instead of the file passing as unknown CSV.
+        let markers = CREDENTIAL_REPORT_MARKERS.iter().filter(|m| has(m)).count();
+        if has("user") && (markers >= 2 || has("arn") && markers >= 1) {
             return Recognised::CredentialReportCsv;
         }
         let shown: Vec<&str> = columns.iter().take(6).map(String::as_str).collect();
-        return Recognised::Unrecognised(format!("CSV with columns {}{}", shown.join(", "), ellipsis(columns.len(), 6)));
+        return Recognised::Unrecognised(format!(
+            "CSV with columns {}{}",
+            shown.join(", "),
+            ellipsis(columns.len(), 6)
+        ));
     }
     Recognised::Unrecognised("plain text".into())
 }
@@ -183,7 +190,10 @@ mod tests {
         };
         assert_eq!(guess(b""), "empty file");
         assert!(guess(br#"{"Records": []}"#).starts_with("CloudTrail log file"));
-        assert!(guess(br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#).contains("error response"));
+        assert!(
+            guess(br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#)
+                .contains("error response")
+        );
         assert!(guess(br#"{"SecurityGroups": []}"#).contains("describe-security-groups"));
         assert!(guess(br#"{"a": 1"#).starts_with("invalid JSON"));
         assert!(guess(b"user,arn,foo\n").starts_with("CSV with columns user, arn, foo"));

@@ -230,9 +230,9 @@ fn decode_content(text: &str) -> Result<Vec<u8>, ReportError> {
 /// recorder's zone-less datetime object (`{"__class__": "datetime", "year": ...}`), taken as UTC.
 fn generated_time(raw: &Value) -> Result<(Instant, Option<String>), String> {
     match raw {
-        Value::String(s) => {
-            parse_timestamp(s).map(|t| (t, None)).ok_or_else(|| format!("GeneratedTime '{s}' is not a timestamp; ignored"))
-        }
+        Value::String(s) => parse_timestamp(s)
+            .map(|t| (t, None))
+            .ok_or_else(|| format!("GeneratedTime '{s}' is not a timestamp; ignored")),
         Value::Number(n) => {
             let n = n.as_f64().unwrap_or(f64::NAN);
             // Above 1e11 only milliseconds make sense (1e11 seconds is the year 5138).
@@ -300,16 +300,15 @@ fn parse_report_csv(
     if !report.missing_columns.is_empty() {
         report.diagnostics.push(here(
             format!("{locator_prefix} 1"),
-            format!(
-                "column(s) {} missing: results that need them are 'unknown'",
-                report.missing_columns.join(", ")
-            ),
+            format!("column(s) {} missing: results that need them are 'unknown'", report.missing_columns.join(", ")),
         ));
     }
 
     let mut record = csv::ByteRecord::new();
     // Lines are counted from byte offsets: the csv crate's own line count drifts on CRLF input.
     let mut counted = LineCounter::default();
+    // Row index by ARN, to find duplicate rows without a scan per row.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     loop {
         let line = counted.line_at(content, reader.position().byte());
         match reader.read_byte_record(&mut record) {
@@ -327,15 +326,26 @@ fn parse_report_csv(
         let locator = format!("{locator_prefix} {line}");
         match parse_row(&record, &header, user_col, arn_col, line) {
             Ok((row, problems)) => {
-                if let Some(first) = report.rows.iter().find(|r| r.arn == row.arn) {
+                if let Some(first) = seen.get(&row.arn).map(|&i| &mut report.rows[i]) {
                     report.records_rejected += 1;
                     let same = CredentialRow { line: first.line, ..row.clone() } == *first;
                     let message = if same {
-                        format!("duplicate row for {} (same values as {} {}); counted once", row.arn, locator_prefix, first.line)
-                    } else {
                         format!(
-                            "second row for {} with different values; {} {} is used, this one ignored",
+                            "duplicate row for {} (same values as {} {}); counted once",
                             row.arn, locator_prefix, first.line
+                        )
+                    } else {
+                        // Conflicting rows: the one with the later activity reflects the later state.
+                        let (kept, dropped) = if row.timestamps().max() > first.timestamps().max() {
+                            let dropped = first.line;
+                            *first = row;
+                            (line, dropped)
+                        } else {
+                            (first.line, line)
+                        };
+                        format!(
+                            "two rows for {} with different values: {locator_prefix} {kept} (the later activity) is used, {locator_prefix} {dropped} is ignored",
+                            first.arn
                         )
                     };
                     report.diagnostics.push(here(locator, message));
@@ -344,6 +354,7 @@ fn parse_report_csv(
                 for problem in problems {
                     report.diagnostics.push(here(locator.clone(), problem));
                 }
+                seen.insert(row.arn.clone(), report.rows.len());
                 report.rows.push(row);
             }
             Err(message) => {
@@ -362,7 +373,11 @@ fn parse_report_csv(
         report.diagnostics.push(Diagnostic::new(
             file,
             None,
-            format!("rows belong to {} accounts ({}): a credential report normally covers one", accounts.len(), accounts.join(", ")),
+            format!(
+                "rows belong to {} accounts ({}): a credential report normally covers one",
+                accounts.len(),
+                accounts.join(", ")
+            ),
         ));
     }
     Ok(report)
@@ -437,7 +452,7 @@ fn parse_row(
     let mut problems = Vec::new();
     let cell = |name: &str| -> Option<&str> { header.iter().position(|h| h == name).map(|i| cells[i]) };
     let mut timestamp = |name: &str| -> Timestamp {
-        let field = classify(cell(name), |s| parse_timestamp(s));
+        let field = classify(cell(name), parse_timestamp);
         if let Field::Invalid(raw) = &field {
             problems.push(format!("{name} '{raw}' is not a timestamp; results that need it are 'unknown'"));
         }
@@ -600,7 +615,21 @@ mod tests {
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.records_rejected, 2);
         assert!(r.diagnostics[0].message.contains("same values as line 3"));
-        assert!(r.diagnostics[1].message.contains("different values; line 3 is used"));
+        assert!(
+            r.diagnostics[1].message.contains("line 3 (the later activity) is used, line 5 is ignored"),
+            "{:?}",
+            r.diagnostics
+        );
+        // A conflicting row with later activity replaces the earlier one.
+        let later = ALICE.replace("N/A,N/A,N/A,false", "2019-06-01T00:00:00Z,us-east-1,s3,false");
+        let r = parse_csv("f", "h", csv(&[ALICE, &later]).as_bytes()).unwrap();
+        assert_eq!(r.rows.len(), 1);
+        assert_eq!(r.rows[0].line, 3);
+        assert!(
+            r.diagnostics[0].message.contains("line 3 (the later activity) is used, line 2 is ignored"),
+            "{:?}",
+            r.diagnostics
+        );
     }
 
     #[test]
@@ -622,7 +651,8 @@ mod tests {
     #[test]
     fn cli_json_with_base64_or_plain_content() {
         let b64 = base64::engine::general_purpose::STANDARD.encode(csv(&[ROOT, ALICE]));
-        let cli = format!(r#"{{"Content": "{b64}", "ReportFormat": "text/csv", "GeneratedTime": "2019-05-08T00:00:00Z"}}"#);
+        let cli =
+            format!(r#"{{"Content": "{b64}", "ReportFormat": "text/csv", "GeneratedTime": "2019-05-08T00:00:00Z"}}"#);
         let r = parse_json("r.json", "h", cli.as_bytes()).unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.generated_time, parse_timestamp("2019-05-08T00:00:00Z"));
@@ -635,7 +665,10 @@ mod tests {
         assert!(r.diagnostics[0].message.contains("without a time zone"));
 
         let epoch = serde_json::json!({"Content": b64, "GeneratedTime": 1_557_273_600});
-        assert_eq!(parse_json("e", "h", epoch.to_string().as_bytes()).unwrap().generated_time, parse_timestamp("2019-05-08T00:00:00Z"));
+        assert_eq!(
+            parse_json("e", "h", epoch.to_string().as_bytes()).unwrap().generated_time,
+            parse_timestamp("2019-05-08T00:00:00Z")
+        );
     }
 
     #[test]
