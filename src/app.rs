@@ -57,7 +57,12 @@ struct Artifact {
     path: String,
 }
 
-fn read_and_account(input: &EvidenceArgs, config: &Config, as_of_override: Option<Instant>, quiet: bool) -> Result<Accounted> {
+fn read_and_account(
+    input: &EvidenceArgs,
+    config: &Config,
+    as_of_override: Option<Instant>,
+    quiet: bool,
+) -> Result<Accounted> {
     let jobs = input.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if jobs == 0 {
         bail!("--jobs must be at least 1");
@@ -66,7 +71,10 @@ fn read_and_account(input: &EvidenceArgs, config: &Config, as_of_override: Optio
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::new_spinner();
-        bar.set_style(ProgressStyle::with_template("{spinner} {pos} inputs read, {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos} inputs read, {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     };
@@ -137,7 +145,9 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
         Some(list) => list.clone(),
         None => {
             if !quiet {
-                eprintln!("gapscope: note: the PDF report is not available in this version yet; writing the JSON and CSV outputs");
+                eprintln!(
+                    "gapscope: note: the PDF report is not available in this version yet; writing the JSON and CSV outputs"
+                );
             }
             vec![Format::Json, Format::Csv]
         }
@@ -172,7 +182,8 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
         ));
     }
 
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
     let mut written: Vec<PathBuf> = Vec::new();
     let unused = unused_of(&accounted.entries);
     if formats.contains(&Format::Json) {
@@ -194,12 +205,18 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
                 diagnostics: accounted.diagnostics.clone(),
             },
         };
-        written.push(write_output(&args.out, "findings.json", &findings.to_json()?)?);
+        let path = args.out.join("findings.json");
+        findings.write(&path)?;
+        written.push(path);
     }
     if formats.contains(&Format::Csv) {
         written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &catalog)?)?);
     }
-    let manifest = Manifest { schema: crate::report::manifest::SCHEMA, generated_by: GENERATED_BY.into(), files: &accounted.entries };
+    let manifest = Manifest {
+        schema: crate::report::manifest::SCHEMA,
+        generated_by: GENERATED_BY.into(),
+        files: &accounted.entries,
+    };
     written.push(write_output(&args.out, "manifest.json", &manifest.to_json()?)?);
 
     if !quiet {
@@ -293,7 +310,13 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
         writeln!(out)?;
         writeln!(out, "Problems inside used inputs ({}):", accounted.diagnostics.len())?;
         for d in &accounted.diagnostics {
-            writeln!(out, "  {}{}: {}", d.file, d.locator.as_deref().map(|l| format!(" ({l})")).unwrap_or_default(), d.message)?;
+            writeln!(
+                out,
+                "  {}{}: {}",
+                d.file,
+                d.locator.as_deref().map(|l| format!(" ({l})")).unwrap_or_default(),
+                d.message
+            )?;
         }
     }
     Ok(0)
@@ -349,4 +372,3 @@ fn write_table<const N: usize>(out: &mut impl Write, header: [&str; N], rows: &[
     }
     Ok(())
 }
-

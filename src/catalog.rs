@@ -22,7 +22,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] =
+        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -152,7 +153,9 @@ mod tests {
     fn catalog_entries_are_complete_and_match_the_design_table() {
         let catalog = Catalog::embedded().unwrap();
         for c in &catalog.checks {
-            for (name, text) in [("title", &c.title), ("rule", &c.rule), ("rationale", &c.rationale), ("remediation", &c.remediation)] {
+            for (name, text) in
+                [("title", &c.title), ("rule", &c.rule), ("rationale", &c.rationale), ("remediation", &c.remediation)]
+            {
                 assert!(!text.trim().is_empty(), "{} has an empty {name}", c.id);
             }
             assert!(!c.soc2.is_empty(), "{} maps to no SOC 2 criterion", c.id);

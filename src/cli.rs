@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "gapscope", version, about = "Offline SOC 2 gap analysis of cloud infrastructure from exported evidence")]
+#[command(
+    name = "gapscope",
+    version,
+    about = "Offline SOC 2 gap analysis of cloud infrastructure from exported evidence"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -122,8 +122,14 @@ pub fn build(
         results.push(result);
     }
     results.sort_by(|a, b| {
-        (a.severity, &a.check, &a.resource, a.status, &a.account, &a.detail)
-            .cmp(&(b.severity, &b.check, &b.resource, b.status, &b.account, &b.detail))
+        (a.severity, &a.check, &a.resource, a.status, &a.account, &a.detail).cmp(&(
+            b.severity,
+            &b.check,
+            &b.resource,
+            b.status,
+            &b.account,
+            &b.detail,
+        ))
     });
     Ok((results, uses))
 }
@@ -189,6 +195,9 @@ mod tests {
         ];
         let (results, _) = build(outcomes, &catalog, &[], None).unwrap();
         let order: Vec<(&str, &str)> = results.iter().map(|r| (r.check.as_str(), r.resource.as_str())).collect();
-        assert_eq!(order, [("aws.iam.root_mfa", "z"), ("aws.iam.multiple_active_keys", "a"), ("aws.iam.multiple_active_keys", "b")]);
+        assert_eq!(
+            order,
+            [("aws.iam.root_mfa", "z"), ("aws.iam.multiple_active_keys", "a"), ("aws.iam.multiple_active_keys", "b")]
+        );
     }
 }

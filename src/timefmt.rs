@@ -62,9 +62,8 @@ pub struct Period {
 
 impl Period {
     pub fn parse(text: &str) -> Result<Period, String> {
-        let (from, to) = text
-            .split_once("..")
-            .ok_or_else(|| format!("'{text}' is not FROM..TO (e.g. 2026-07-01..2026-09-30)"))?;
+        let (from, to) =
+            text.split_once("..").ok_or_else(|| format!("'{text}' is not FROM..TO (e.g. 2026-07-01..2026-09-30)"))?;
         let day = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
                 .map_err(|_| format!("'{s}' in --period is not a YYYY-MM-DD date"))

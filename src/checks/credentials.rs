@@ -67,7 +67,13 @@ fn per_active_key(
     out
 }
 
-fn outcome(assessed: &AssessedReport, row: &CredentialRow, check: &'static str, resource: String, verdict: Verdict) -> Outcome {
+fn outcome(
+    assessed: &AssessedReport,
+    row: &CredentialRow,
+    check: &'static str,
+    resource: String,
+    verdict: Verdict,
+) -> Outcome {
     let (status, detail) = match verdict {
         Ok((true, detail)) => (Status::Fail, detail),
         Ok((false, detail)) => (Status::Pass, detail),
@@ -196,29 +202,42 @@ fn console_user_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
 }
 
 fn access_key_rotation(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, "aws.iam.access_key_rotation", |_| Ok(true), |assessed, key| {
-        let rotated = timestamp(&key.last_rotated, "last_rotated")?;
-        let (days, when) = aged(assessed.as_of, rotated);
-        Ok((days > limits.key_rotation_days, format!("active key last rotated {when} (limit {})", limits.key_rotation_days)))
-    })
+    per_active_key(
+        facts,
+        "aws.iam.access_key_rotation",
+        |_| Ok(true),
+        |assessed, key| {
+            let rotated = timestamp(&key.last_rotated, "last_rotated")?;
+            let (days, when) = aged(assessed.as_of, rotated);
+            Ok((
+                days > limits.key_rotation_days,
+                format!("active key last rotated {when} (limit {})", limits.key_rotation_days),
+            ))
+        },
+    )
 }
 
 fn unused_access_key(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, "aws.iam.unused_access_key", |_| Ok(true), |assessed, key| {
-        let limit = limits.unused_credential_days;
-        match &key.last_used_date {
-            Field::Value(used) => {
-                let (days, when) = aged(assessed.as_of, *used);
-                Ok((days > limit, format!("active key last used {when} (limit {limit})")))
+    per_active_key(
+        facts,
+        "aws.iam.unused_access_key",
+        |_| Ok(true),
+        |assessed, key| {
+            let limit = limits.unused_credential_days;
+            match &key.last_used_date {
+                Field::Value(used) => {
+                    let (days, when) = aged(assessed.as_of, *used);
+                    Ok((days > limit, format!("active key last used {when} (limit {limit})")))
+                }
+                Field::NotApplicable => {
+                    let created = timestamp(&key.last_rotated, "last_rotated of a never-used key")?;
+                    let (days, when) = aged(assessed.as_of, created);
+                    Ok((days > limit, format!("active key never used; created {when} (limit {limit})")))
+                }
+                other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
             }
-            Field::NotApplicable => {
-                let created = timestamp(&key.last_rotated, "last_rotated of a never-used key")?;
-                let (days, when) = aged(assessed.as_of, created);
-                Ok((days > limit, format!("active key never used; created {when} (limit {limit})")))
-            }
-            other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
-        }
-    })
+        },
+    )
 }
 
 fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
@@ -238,10 +257,15 @@ fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
                         timestamp(&row.user_creation_time, "user_creation_time").map(|created| {
                             let (days, when) = aged(assessed.as_of, created);
                             let never = row.password_last_used.describe_none();
-                            (days > limit, format!("console password never used ({never}); user created {when} (limit {limit})"))
+                            (
+                                days > limit,
+                                format!("console password never used ({never}); user created {when} (limit {limit})"),
+                            )
                         })
                     }
-                    other => Err(format!("password_last_used is {}, so the result cannot be decided", other.describe_none())),
+                    other => {
+                        Err(format!("password_last_used is {}, so the result cannot be decided", other.describe_none()))
+                    }
                 },
             };
             out.push(outcome(assessed, row, "aws.iam.stale_console_user", row.arn.clone(), verdict));
@@ -346,7 +370,13 @@ mod tests {
             self.mfa = mfa;
             self
         }
-        fn key(mut self, slot: usize, active: &'static str, rotated: impl Into<String>, used: impl Into<String>) -> Row {
+        fn key(
+            mut self,
+            slot: usize,
+            active: &'static str,
+            rotated: impl Into<String>,
+            used: impl Into<String>,
+        ) -> Row {
             self.keys[slot - 1] = (active, rotated.into(), used.into());
             self
         }
@@ -359,7 +389,13 @@ mod tests {
             let key = |(a, r, u): &(&str, String, String)| format!("{a},{r},{u},N/A,N/A");
             format!(
                 "{},{arn},{},{},{},N/A,N/A,{},{},{},false,N/A,false,N/A",
-                self.user, self.created, self.password, self.password_used, self.mfa, key(&self.keys[0]), key(&self.keys[1])
+                self.user,
+                self.created,
+                self.password,
+                self.password_used,
+                self.mfa,
+                key(&self.keys[0]),
+                key(&self.keys[1])
             )
         }
     }
@@ -394,7 +430,10 @@ mod tests {
     #[test]
     fn root_access_keys_fails_on_any_active_root_key() {
         let clean = Row::root();
-        assert_eq!(run("aws.iam.root_access_keys", &[clean.clone(), Row::user("u").key(1, "true", d(1), d(1))]), [s("root", Pass)]);
+        assert_eq!(
+            run("aws.iam.root_access_keys", &[clean.clone(), Row::user("u").key(1, "true", d(1), d(1))]),
+            [s("root", Pass)]
+        );
         let second = Row::root().key(1, "false", d(500), "N/A").key(2, "true", d(500), "N/A");
         assert_eq!(run("aws.iam.root_access_keys", &[second]), [s("root", Fail)]);
     }
@@ -449,7 +488,12 @@ mod tests {
         ];
         assert_eq!(
             run("aws.iam.unused_access_key", &rows),
-            [s("a#access_key_1", Pass), s("a#access_key_2", Fail), s("b#access_key_1", Fail), s("b#access_key_2", Pass)]
+            [
+                s("a#access_key_1", Pass),
+                s("a#access_key_2", Fail),
+                s("b#access_key_1", Fail),
+                s("b#access_key_2", Pass)
+            ]
         );
     }
 
@@ -518,10 +562,7 @@ mod tests {
 
     #[test]
     fn unreadable_values_give_unknown_not_pass() {
-        let rows = [
-            Row::user("u").key(1, "true", "garbage", d(1)),
-            Row { password: "maybe", ..Row::user("p") },
-        ];
+        let rows = [Row::user("u").key(1, "true", "garbage", d(1)), Row { password: "maybe", ..Row::user("p") }];
         assert_eq!(run("aws.iam.access_key_rotation", &rows), [s("u#access_key_1", Unknown)]);
         assert_eq!(run("aws.iam.console_user_mfa", &rows), [s("p", Unknown)]);
     }

@@ -47,9 +47,16 @@ pub struct Findings<'a> {
 }
 
 impl Findings<'_> {
-    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut bytes = serde_json::to_vec_pretty(self)?;
-        bytes.push(b'\n');
-        Ok(bytes)
+    /// Streams the document to `path`: a population of 100,000 users gives ~300 MB of JSON, which
+    /// need not sit in memory beside the results it is made from.
+    pub fn write(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use anyhow::Context;
+        use std::io::Write;
+        let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
     }
 }
