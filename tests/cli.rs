@@ -58,6 +58,15 @@ fn results(findings: &Value) -> &Vec<Value> {
     findings["results"].as_array().unwrap()
 }
 
+/// (check, resource, status) of each result, sorted.
+fn triples(results: &[Value]) -> Vec<(String, String, String)> {
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    let mut out: Vec<_> =
+        results.iter().map(|r| (text(&r["check"]), text(&r["resource"]), text(&r["status"]))).collect();
+    out.sort();
+    out
+}
+
 fn status_of<'a>(findings: &'a Value, check: &str, resource: &str) -> &'a str {
     results(findings)
         .iter()
@@ -83,29 +92,7 @@ fn samples_give_the_generators_intended_results_for_every_check() {
         serde_json::from_slice(&std::fs::read(crate_dir().join("tests/fixtures/samples-expected.json")).unwrap())
             .unwrap();
     let expected = expected["results"].as_array().unwrap();
-    let mut got: Vec<(String, String, String)> = results(&findings)
-        .iter()
-        .map(|r| {
-            (
-                r["check"].as_str().unwrap().into(),
-                r["resource"].as_str().unwrap().into(),
-                r["status"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    got.sort();
-    let mut want: Vec<(String, String, String)> = expected
-        .iter()
-        .map(|r| {
-            (
-                r["check"].as_str().unwrap().into(),
-                r["resource"].as_str().unwrap().into(),
-                r["status"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    want.sort();
-    assert_eq!(got, want);
+    assert_eq!(triples(results(&findings)), triples(expected));
 
     // Every catalog check passes somewhere and fails somewhere in the samples.
     let catalog: Value = serde_json::from_slice(&run(&["checks", "--json"]).stdout).unwrap();

@@ -24,17 +24,23 @@ pub const RULES: &[Rule] = &[
 /// A verdict, or `Err(why unknown)`.
 type Verdict = Result<(bool, String), String>;
 
-/// Runs `judge` over the rows `select`ed from every report, one outcome per row.
+/// Runs `judge` over the rows `select`ed from every report, one outcome per row; a row whose
+/// membership cannot be read (`Err`) gets an `unknown` outcome saying why.
 fn per_row(
     facts: &Facts,
     check: &'static str,
-    select: fn(&CredentialRow) -> bool,
+    select: fn(&CredentialRow) -> Result<bool, String>,
     judge: impl Fn(&AssessedReport, &CredentialRow) -> Verdict,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
     for assessed in &facts.credential_reports {
-        for row in assessed.report.rows.iter().filter(|r| select(r)) {
-            out.push(outcome(assessed, row, check, row.arn.clone(), judge(assessed, row)));
+        for row in &assessed.report.rows {
+            let verdict = match select(row) {
+                Ok(false) => continue,
+                Ok(true) => judge(assessed, row),
+                Err(why) => Err(why),
+            };
+            out.push(outcome(assessed, row, check, row.arn.clone(), verdict));
         }
     }
     out
@@ -102,12 +108,16 @@ fn timestamp(field: &Timestamp, name: &str) -> Result<Instant, String> {
     field.value().ok_or_else(|| format!("{name} is {}, so the result cannot be decided", field.describe_none()))
 }
 
-fn is_root(row: &CredentialRow) -> bool {
-    row.is_root
+fn all_rows(_: &CredentialRow) -> Result<bool, String> {
+    Ok(true)
 }
 
-fn is_user(row: &CredentialRow) -> bool {
-    !row.is_root
+fn is_root(row: &CredentialRow) -> Result<bool, String> {
+    Ok(row.is_root)
+}
+
+fn is_user(row: &CredentialRow) -> Result<bool, String> {
+    Ok(!row.is_root)
 }
 
 /// Non-root users with a console password; unknown when `password_enabled` cannot be read.
@@ -181,97 +191,59 @@ fn root_recent_use(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
 }
 
 fn console_user_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let mut out = Vec::new();
-    for assessed in &facts.credential_reports {
-        for row in assessed.report.rows.iter().filter(|r| is_user(r)) {
-            let verdict = match console_user(row) {
-                Ok(false) => continue,
-                Err(why) => Err(why),
-                Ok(true) => flag(&row.mfa_active, "mfa_active").map(|mfa| {
-                    if mfa {
-                        (false, "console password enabled, MFA active".into())
-                    } else {
-                        (true, "console password enabled without MFA (mfa_active = false)".into())
-                    }
-                }),
-            };
-            out.push(outcome(assessed, row, "aws.iam.console_user_mfa", row.arn.clone(), verdict));
-        }
-    }
-    out
+    per_row(facts, "aws.iam.console_user_mfa", console_user, |_, row| {
+        Ok(if flag(&row.mfa_active, "mfa_active")? {
+            (false, "console password enabled, MFA active".into())
+        } else {
+            (true, "console password enabled without MFA (mfa_active = false)".into())
+        })
+    })
 }
 
 fn access_key_rotation(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(
-        facts,
-        "aws.iam.access_key_rotation",
-        |_| Ok(true),
-        |assessed, key| {
-            let rotated = timestamp(&key.last_rotated, "last_rotated")?;
-            let (days, when) = aged(assessed.as_of, rotated);
-            Ok((
-                days > limits.key_rotation_days,
-                format!("active key last rotated {when} (limit {})", limits.key_rotation_days),
-            ))
-        },
-    )
+    per_active_key(facts, "aws.iam.access_key_rotation", all_rows, |assessed, key| {
+        let rotated = timestamp(&key.last_rotated, "last_rotated")?;
+        let (days, when) = aged(assessed.as_of, rotated);
+        Ok((
+            days > limits.key_rotation_days,
+            format!("active key last rotated {when} (limit {})", limits.key_rotation_days),
+        ))
+    })
 }
 
 fn unused_access_key(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(
-        facts,
-        "aws.iam.unused_access_key",
-        |_| Ok(true),
-        |assessed, key| {
-            let limit = limits.unused_credential_days;
-            match &key.last_used_date {
-                Field::Value(used) => {
-                    let (days, when) = aged(assessed.as_of, *used);
-                    Ok((days > limit, format!("active key last used {when} (limit {limit})")))
-                }
-                Field::NotApplicable => {
-                    let created = timestamp(&key.last_rotated, "last_rotated of a never-used key")?;
-                    let (days, when) = aged(assessed.as_of, created);
-                    Ok((days > limit, format!("active key never used; created {when} (limit {limit})")))
-                }
-                other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
+    per_active_key(facts, "aws.iam.unused_access_key", all_rows, |assessed, key| {
+        let limit = limits.unused_credential_days;
+        match &key.last_used_date {
+            Field::Value(used) => {
+                let (days, when) = aged(assessed.as_of, *used);
+                Ok((days > limit, format!("active key last used {when} (limit {limit})")))
             }
-        },
-    )
+            Field::NotApplicable => {
+                let created = timestamp(&key.last_rotated, "last_rotated of a never-used key")?;
+                let (days, when) = aged(assessed.as_of, created);
+                Ok((days > limit, format!("active key never used; created {when} (limit {limit})")))
+            }
+            other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
+        }
+    })
 }
 
 fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    let mut out = Vec::new();
     let limit = limits.stale_account_days;
-    for assessed in &facts.credential_reports {
-        for row in assessed.report.rows.iter().filter(|r| is_user(r)) {
-            let verdict = match console_user(row) {
-                Ok(false) => continue,
-                Err(why) => Err(why),
-                Ok(true) => match &row.password_last_used {
-                    Field::Value(used) => {
-                        let (days, when) = aged(assessed.as_of, *used);
-                        Ok((days > limit, format!("console password last used {when} (limit {limit})")))
-                    }
-                    Field::NoInformation | Field::NotApplicable => {
-                        timestamp(&row.user_creation_time, "user_creation_time").map(|created| {
-                            let (days, when) = aged(assessed.as_of, created);
-                            let never = row.password_last_used.describe_none();
-                            (
-                                days > limit,
-                                format!("console password never used ({never}); user created {when} (limit {limit})"),
-                            )
-                        })
-                    }
-                    other => {
-                        Err(format!("password_last_used is {}, so the result cannot be decided", other.describe_none()))
-                    }
-                },
-            };
-            out.push(outcome(assessed, row, "aws.iam.stale_console_user", row.arn.clone(), verdict));
+    per_row(facts, "aws.iam.stale_console_user", console_user, |assessed, row| match &row.password_last_used {
+        Field::Value(used) => {
+            let (days, when) = aged(assessed.as_of, *used);
+            Ok((days > limit, format!("console password last used {when} (limit {limit})")))
         }
-    }
-    out
+        Field::NoInformation | Field::NotApplicable => {
+            let created = timestamp(&row.user_creation_time, "user_creation_time")?;
+            let (days, when) = aged(assessed.as_of, created);
+            let never = row.password_last_used.describe_none();
+            Ok((days > limit, format!("console password never used ({never}); user created {when} (limit {limit})")))
+        }
+        other => Err(format!("password_last_used is {}, so the result cannot be decided", other.describe_none())),
+    })
 }
 
 fn inactive_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
