@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
@@ -60,8 +60,21 @@ pub fn discover(roots: &[PathBuf], limits: &Limits, sink: &mut dyn FnMut(Input))
     for root in roots {
         std::fs::metadata(root).map_err(|source| DiscoverError::Root { path: root.display().to_string(), source })?;
     }
+    let mut labels: Vec<String> = Vec::new();
+    let mut walked: Vec<PathBuf> = Vec::new();
     for root in roots {
-        let label = root_label(root);
+        // The very same root given twice is read once.
+        let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if walked.contains(&canonical) {
+            continue;
+        }
+        walked.push(canonical);
+        // Two roots with the same name (`x/ev`, `y/ev`) keep their paths apart by the path as given.
+        let mut label = root_label(root);
+        if labels.contains(&label) {
+            label = root.display().to_string();
+        }
+        labels.push(label.clone());
         if root.is_dir() {
             walk_dir(root, &label, limits, sink);
         } else {
@@ -111,7 +124,15 @@ fn disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn FnMut(I
 }
 
 fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn FnMut(Input)) -> io::Result<()> {
-    let size = std::fs::metadata(path)?.len();
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        // A FIFO, socket or device would block or never end: listed, never opened.
+        let mut input = Input::new(label, 0, String::new());
+        input.problem = Some("not a regular file (pipe, socket or device): not read".into());
+        sink(input);
+        return Ok(());
+    }
+    let size = metadata.len();
     let mut magic = [0u8; 4];
     let magic_len = read_prefix(&mut File::open(path)?, &mut magic)?;
     let magic = &magic[..magic_len];
@@ -134,13 +155,13 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
     }
 
     if magic.starts_with(&GZIP_MAGIC) {
-        let mut decoder = GzDecoder::new(HashingReader::new(BufReader::new(File::open(path)?)));
+        let mut decoder = MultiGzDecoder::new(HashingReader::new(BufReader::new(File::open(path)?)));
         let decoded = gunzip_bounded(&mut decoder, |r| r.consumed, limits);
         let mut hashing = decoder.into_inner();
-        // Hash what follows the gzip stream too, so the SHA-256 is of the whole file as stored.
-        let trailing = io::copy(&mut hashing, &mut io::sink())?;
+        // Hash whatever the decoder left unread too, so the SHA-256 is of the whole file as stored.
+        io::copy(&mut hashing, &mut io::sink())?;
         let input = Input::new(label, size, hashing.finish());
-        deliver_decoded(input, decoded, trailing, 1, limits, sink);
+        deliver_decoded(input, decoded, 1, limits, sink);
         return Ok(());
     }
 
@@ -159,37 +180,35 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
 
 /// Hands out a gzip-decoded input, or, when the decoded content is itself an archive or gzip,
 /// looks inside it.
-fn deliver_decoded(
-    mut input: Input,
-    decoded: io::Result<Option<Vec<u8>>>,
-    trailing: u64,
-    depth: usize,
-    limits: &Limits,
-    sink: &mut dyn FnMut(Input),
-) {
+fn deliver_decoded(mut input: Input, decoded: Gunzipped, depth: usize, limits: &Limits, sink: &mut dyn FnMut(Input)) {
     input.gzip = true;
     match decoded {
-        Ok(Some(bytes)) => {
-            if trailing > 0 {
-                input.problem = Some(format!("{trailing} bytes after the end of the gzip stream were ignored"));
-            }
-            if is_zip(&bytes) {
-                deliver_zip_bytes(input, bytes, depth, limits, sink);
-            } else {
-                input.content = Some(bytes);
-                sink(input);
-            }
+        Gunzipped::Complete(bytes) | Gunzipped::Damaged(bytes, _) if is_zip(&bytes) => {
+            deliver_zip_bytes(input, bytes, depth, limits, sink);
         }
-        Ok(None) => {
+        Gunzipped::Complete(bytes) => {
+            input.content = Some(bytes);
+            sink(input);
+        }
+        Gunzipped::Damaged(bytes, error) if !bytes.is_empty() => {
+            // DESIGN.md §4: a damaged gzip keeps what was decoded before the damage, and says so.
+            input.problem = Some(format!(
+                "gzip stream damaged after {} decoded bytes ({error}): the content before the damage is used",
+                bytes.len()
+            ));
+            input.content = Some(bytes);
+            sink(input);
+        }
+        Gunzipped::Damaged(_, error) => {
+            input.problem = Some(format!("corrupt gzip: {error}"));
+            sink(input);
+        }
+        Gunzipped::Refused => {
             input.problem = Some(format!(
                 "refused: gzip content expands more than {}x its compressed size or beyond {} (limits max_expansion_ratio, max_member_bytes): possible decompression bomb",
                 limits.max_expansion_ratio,
                 human_bytes(limits.max_member_bytes)
             ));
-            sink(input);
-        }
-        Err(e) => {
-            input.problem = Some(format!("corrupt gzip: {e}"));
             sink(input);
         }
     }
@@ -246,10 +265,9 @@ fn walk_zip<R: Read + Seek>(
                 if is_zip(&bytes) {
                     deliver_zip_bytes(input, bytes, depth, limits, sink);
                 } else if bytes.starts_with(&GZIP_MAGIC) {
-                    let mut decoder = GzDecoder::new(Cursor::new(&bytes[..]));
+                    let mut decoder = MultiGzDecoder::new(Cursor::new(&bytes[..]));
                     let decoded = gunzip_bounded(&mut decoder, |c| c.position(), limits);
-                    let trailing = (bytes.len() as u64).saturating_sub(decoder.get_ref().position());
-                    deliver_decoded(input, decoded, trailing, depth, limits, sink);
+                    deliver_decoded(input, decoded, depth, limits, sink);
                 } else {
                     input.content = Some(bytes);
                     sink(input);
@@ -313,24 +331,35 @@ fn expansion_limit(compressed: u64, limits: &Limits) -> u64 {
 /// Decodes a gzip stream, refusing (`Ok(None)`) as soon as the output passes `max_member_bytes`, or
 /// passes `RATIO_FLOOR` while being more than `max_expansion_ratio` times the compressed bytes
 /// `consumed` so far. Checking as it goes stops a bomb at the floor instead of at ratio × its size.
+/// The result of decoding a gzip input.
+enum Gunzipped {
+    Complete(Vec<u8>),
+    /// Decoding failed (truncated, corrupt, garbage after the last member); holds what came before.
+    Damaged(Vec<u8>, io::Error),
+    /// Expansion passed a limit.
+    Refused,
+}
+
 fn gunzip_bounded<R: Read>(
-    decoder: &mut GzDecoder<R>,
+    decoder: &mut MultiGzDecoder<R>,
     consumed: impl Fn(&R) -> u64,
     limits: &Limits,
-) -> io::Result<Option<Vec<u8>>> {
+) -> Gunzipped {
     let mut out = Vec::new();
     // 64 KiB: large enough that per-call overhead vanishes, small enough to overshoot a limit by little.
     let mut chunk = vec![0u8; 64 << 10];
     loop {
-        let n = decoder.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(Some(out));
-        }
+        let n = match decoder.read(&mut chunk) {
+            Ok(0) => return Gunzipped::Complete(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Gunzipped::Damaged(out, e),
+        };
         out.extend_from_slice(&chunk[..n]);
         let len = out.len() as u64;
         let ratio_limit = consumed(decoder.get_ref()).saturating_mul(limits.max_expansion_ratio);
         if len > limits.max_member_bytes || (len > RATIO_FLOOR && len > ratio_limit) {
-            return Ok(None);
+            return Gunzipped::Refused;
         }
     }
 }
@@ -517,9 +546,53 @@ mod tests {
         std::fs::write(dir.path().join("ok.txt"), b"ok").unwrap();
         let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
         assert_eq!(inputs.len(), 3);
-        assert!(inputs[0].problem.as_deref().unwrap().starts_with("corrupt gzip"), "{:?}", inputs[0]);
+        // The truncated gzip keeps what decoded before the damage.
+        assert!(
+            inputs[0].problem.as_deref().unwrap().starts_with("gzip stream damaged after"),
+            "{:?}",
+            inputs[0].problem
+        );
+        assert!(inputs[0].content.as_ref().is_some_and(|c| !c.is_empty() && c.iter().all(|&b| b == b'x')));
         assert!(inputs[1].problem.as_deref().unwrap().starts_with("corrupt zip"), "{:?}", inputs[1]);
         assert_eq!(inputs[2].content.as_deref(), Some(&b"ok"[..]));
+    }
+
+    #[test]
+    fn multi_member_gzip_is_read_whole_and_garbage_after_it_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut two = gzip(b"header\n");
+        two.extend(gzip(b"row\n"));
+        std::fs::write(dir.path().join("a.gz"), &two).unwrap();
+        two.extend_from_slice(b"garbage appended by a collector");
+        std::fs::write(dir.path().join("b.gz"), &two).unwrap();
+        let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
+        assert_eq!(inputs[0].content.as_deref(), Some(&b"header\nrow\n"[..]));
+        assert_eq!(inputs[0].problem, None);
+        assert_eq!(inputs[1].content.as_deref(), Some(&b"header\nrow\n"[..]));
+        assert!(inputs[1].problem.as_deref().unwrap().starts_with("gzip stream damaged after 11 decoded bytes"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_are_listed_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero")).unwrap();
+        let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
+        assert_eq!(inputs.len(), 1);
+        assert!(inputs[0].problem.as_deref().unwrap().starts_with("not a regular file"));
+    }
+
+    #[test]
+    fn roots_with_the_same_name_stay_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        for side in ["x", "y"] {
+            std::fs::create_dir_all(dir.path().join(side).join("ev")).unwrap();
+            std::fs::write(dir.path().join(side).join("ev/r.csv"), side).unwrap();
+        }
+        let (x, y) = (dir.path().join("x/ev"), dir.path().join("y/ev"));
+        let inputs = collect(&[x.clone(), y.clone(), x], &Limits::default());
+        let paths: Vec<&str> = inputs.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["ev/r.csv".to_string(), format!("{}/r.csv", y.display())]);
     }
 
     #[test]
