@@ -140,7 +140,7 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
         args.fail_on.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--fail-on: {e}"))?;
     let formats = match &args.format {
         Some(list) if list.contains(&Format::Pdf) => bail!(
-            "--format pdf: the PDF report is not available in this version yet; ask for --format json,csv (findings.json, gap-register.csv and manifest.json are written)"
+            "--format pdf: the PDF report is not available in this version yet; ask for --format json,csv instead"
         ),
         Some(list) => list.clone(),
         None => {
@@ -157,7 +157,7 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
 
     let accounted = read_and_account(&args.input, &config, as_of_override, quiet)?;
     let facts = &accounted.assembly.facts;
-    let run_as_of = as_of_override.or_else(|| facts.credential_reports.iter().map(|r| r.as_of).max());
+    let run_as_of = as_of_override.or_else(|| facts.as_of());
     let mut notes = accounted.assembly.notes.clone();
     if facts.credential_reports.is_empty() {
         notes.push("no IAM credential report was found in the evidence: no credential check was evaluated".into());
@@ -177,8 +177,8 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
         results::build(outcomes, &catalog, &config.exceptions, run_as_of.map(|t| t.date_naive()))?;
     for exception in exception_uses.iter().filter(|u| u.state == "expired") {
         notes.push(format!(
-            "exception for {} on {} expired on {}: {} failing result(s) it matches are open again",
-            exception.check, exception.resource, exception.expires, exception.matches
+            "exception for {} on {} expired on {}: {} of the {} failing result(s) it matches are open again",
+            exception.check, exception.resource, exception.expires, exception.reopened, exception.matches
         ));
     }
 
@@ -308,7 +308,7 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
     write_table(&mut out, ["PATH", "REASON"], &rows)?;
     if !accounted.diagnostics.is_empty() {
         writeln!(out)?;
-        writeln!(out, "Problems inside used inputs ({}):", accounted.diagnostics.len())?;
+        writeln!(out, "Problems found while reading ({}):", accounted.diagnostics.len())?;
         for d in &accounted.diagnostics {
             writeln!(
                 out,

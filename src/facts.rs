@@ -13,8 +13,10 @@ pub enum AsOfSource {
     Override,
     /// The report's own `GeneratedTime`.
     GeneratedTime,
-    /// A CSV carries no generation time: the newest timestamp inside stands in for it.
+    /// The report does not say when it was generated: the newest timestamp inside stands in for it.
     NewestTimestamp,
+    /// The report holds no date at all, so no age can be measured and any instant gives the same results.
+    Undated,
 }
 
 #[derive(Debug, Clone)]
@@ -114,8 +116,7 @@ fn assess(report: CredentialReport, as_of_override: Option<Instant>) -> Assessed
         (Some(t), _, _) => (t, AsOfSource::Override),
         (None, Some(t), _) => (t, AsOfSource::GeneratedTime),
         (None, None, Some(t)) => (t, AsOfSource::NewestTimestamp),
-        // No timestamp at all: nothing can age, so any instant gives the same results.
-        (None, None, None) => (Instant::default(), AsOfSource::NewestTimestamp),
+        (None, None, None) => (Instant::default(), AsOfSource::Undated),
     };
     AssessedReport { report, as_of, as_of_source }
 }
@@ -124,12 +125,19 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
     let report = &assessed.report;
     let mut notes = Vec::new();
     let as_of = format_instant(assessed.as_of);
+    let account = report.account.as_deref().unwrap_or("unknown account");
     match assessed.as_of_source {
         AsOfSource::NewestTimestamp => notes.push(format!(
-            "{}: ages are measured from {as_of}, the newest timestamp in the report, because a CSV credential report does not say when it was generated; pass --as-of to measure from another date",
+            "{}: ages for account {account} are measured from {as_of}, the newest timestamp in the report, because the report does not say when it was generated; pass --as-of to measure from another date",
             report.file
         )),
+        AsOfSource::Undated => {
+            notes.push(format!("{}: the report for account {account} holds no date, so no age could be measured", report.file));
+            return notes;
+        }
+        AsOfSource::Override => notes.push(format!("{}: ages for account {account} are measured from --as-of {as_of}", report.file)),
         AsOfSource::GeneratedTime => {
+            notes.push(format!("{}: ages for account {account} are measured from its GeneratedTime {as_of}", report.file));
             if let Some(newest) = report.newest_timestamp {
                 let gap = age_days(assessed.as_of, newest);
                 if gap > SUSPICIOUS_GAP_DAYS {
@@ -141,7 +149,6 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
                 }
             }
         }
-        AsOfSource::Override => {}
     }
     let later: Vec<String> = report
         .rows
@@ -164,6 +171,13 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
         ));
     }
     notes
+}
+
+impl Facts {
+    /// The run's as-of (DESIGN.md §5): the newest of the reports' own; undated reports have none.
+    pub fn as_of(&self) -> Option<Instant> {
+        self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of).max()
+    }
 }
 
 #[cfg(test)]
@@ -207,7 +221,7 @@ mod tests {
         assert_eq!(used, ["new.csv", "b.csv"]);
         assert_eq!(a.superseded.len(), 1);
         assert!(a.superseded[0].reason.contains("superseded by the newer credential report new.csv"));
-        assert!(a.notes.iter().any(|n| n.starts_with("new.csv: ages are measured from 2026-06-01T00:00:00Z")));
+        assert!(a.notes.iter().any(|n| n.starts_with("new.csv: ages for account 111111111111 are measured from 2026-06-01T00:00:00Z")), "{:?}", a.notes);
     }
 
     #[test]
@@ -215,11 +229,12 @@ mod tests {
         let r = report("p.json", &[A1], Some("2116-11-25T14:30:42Z"));
         let a = assemble(vec![r.clone()], None);
         assert_eq!(a.facts.credential_reports[0].as_of, parse_timestamp("2116-11-25T14:30:42Z").unwrap());
-        assert!(a.notes[0].contains("days after the newest timestamp"), "{:?}", a.notes);
+        assert!(a.notes[0].contains("measured from its GeneratedTime 2116-11-25T14:30:42Z"), "{:?}", a.notes);
+        assert!(a.notes[1].contains("days after the newest timestamp"), "{:?}", a.notes);
 
         let early = parse_timestamp("2026-02-01T00:00:00Z");
         let a = assemble(vec![r], early);
         assert_eq!(a.facts.credential_reports[0].as_of_source, AsOfSource::Override);
-        assert!(a.notes[0].contains("row(s) hold dates after the as-of"), "{:?}", a.notes);
+        assert!(a.notes[1].contains("row(s) hold dates after the as-of"), "{:?}", a.notes);
     }
 }

@@ -41,10 +41,15 @@ pub struct ExceptionUse {
     pub reason: String,
     pub approved_by: String,
     pub expires: NaiveDate,
-    /// `applied`, `expired` (matches failures but no longer applies), `unmatched` (no failure matches).
+    /// `applied` (excepts at least one failure), `expired` (matches failures but no longer applies),
+    /// `unmatched` (no failure matches).
     pub state: &'static str,
     /// Failing results the entry matches.
     pub matches: usize,
+    /// Failing results it turned into `excepted`.
+    pub applied: usize,
+    /// Failing results that stay open because it expired (and no other exception covers them).
+    pub reopened: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +81,8 @@ pub fn build(
             expires: e.expires,
             state: "unmatched",
             matches: 0,
+            applied: 0,
+            reopened: 0,
         })
         .collect();
 
@@ -96,30 +103,43 @@ pub fn build(
             exception: None,
         };
         if result.status == Status::Fail {
-            for (i, exception) in exceptions.iter().enumerate() {
-                if exception.check != result.check || !matches(i, &result.resource) {
-                    continue;
-                }
+            let matching: Vec<usize> = (0..exceptions.len())
+                .filter(|&i| exceptions[i].check == result.check && matches(i, &result.resource))
+                .collect();
+            let expired = |i: usize| as_of_day.is_some_and(|day| day > exceptions[i].expires);
+            for &i in &matching {
                 uses[i].matches += 1;
-                let expired = as_of_day.is_some_and(|day| day > exception.expires);
-                if expired {
-                    uses[i].state = "expired";
-                    result.detail.push_str(&format!(
-                        " (an exception approved by {} expired on {}; it no longer applies)",
-                        exception.approved_by, exception.expires
-                    ));
-                } else if result.exception.is_none() {
-                    uses[i].state = "applied";
+            }
+            match matching.iter().copied().find(|&i| !expired(i)) {
+                Some(i) => {
+                    uses[i].applied += 1;
                     result.status = Status::Excepted;
                     result.exception = Some(ExceptionRef {
-                        reason: exception.reason.clone(),
-                        approved_by: exception.approved_by.clone(),
-                        expires: exception.expires,
+                        reason: exceptions[i].reason.clone(),
+                        approved_by: exceptions[i].approved_by.clone(),
+                        expires: exceptions[i].expires,
                     });
+                }
+                None => {
+                    if let Some(&i) = matching.first() {
+                        uses[i].reopened += 1;
+                        result.detail.push_str(&format!(
+                            " (an exception approved by {} expired on {}; it no longer applies)",
+                            exceptions[i].approved_by, exceptions[i].expires
+                        ));
+                    }
                 }
             }
         }
         results.push(result);
+    }
+    for (i, usage) in uses.iter_mut().enumerate() {
+        let expired = as_of_day.is_some_and(|day| day > exceptions[i].expires);
+        usage.state = match (usage.matches, expired) {
+            (0, _) => "unmatched",
+            (_, true) => "expired",
+            (_, false) => "applied",
+        };
     }
     results.sort_by(|a, b| {
         (a.severity, &a.check, &a.resource, a.status, &a.account, &a.detail).cmp(&(
@@ -183,6 +203,19 @@ mod tests {
         assert_eq!(by("user/ok").status, Status::Pass);
         let states: Vec<&str> = uses.iter().map(|u| u.state).collect();
         assert_eq!(states, ["applied", "expired", "unmatched"]);
+        assert_eq!((uses[1].matches, uses[1].reopened), (1, 1));
+    }
+
+    #[test]
+    fn a_valid_exception_wins_over_an_expired_one_for_the_same_failure() {
+        let catalog = Catalog::embedded().unwrap();
+        let outcomes = vec![outcome("aws.iam.console_user_mfa", "arn:aws:iam::123456789012:user/x", Status::Fail)];
+        let exceptions = [exception("*:user/x", "2026-01-01"), exception("*:user/x", "2027-01-01")];
+        let (results, uses) = build(outcomes, &catalog, &exceptions, "2026-09-30".parse().ok()).unwrap();
+        assert_eq!(results[0].status, Status::Excepted);
+        assert!(!results[0].detail.contains("no longer applies"));
+        assert_eq!((uses[0].state, uses[0].reopened), ("expired", 0));
+        assert_eq!((uses[1].state, uses[1].applied), ("applied", 1));
     }
 
     #[test]

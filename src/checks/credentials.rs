@@ -142,18 +142,24 @@ fn aged(as_of: Instant, t: Instant) -> (i64, String) {
 fn root_access_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     per_row(facts, "aws.iam.root_access_keys", is_root, |_, row| {
         let mut active = Vec::new();
+        let mut unreadable = Vec::new();
         for (i, key) in row.keys.iter().enumerate() {
-            if flag(&key.active, &format!("access_key_{}_active", i + 1))? {
-                let used = key.last_used_date.value().map(format_day).unwrap_or_else(|| "never".into());
-                let rotated = key.last_rotated.value().map(format_day).unwrap_or_else(|| "unknown".into());
-                active.push(format!("access key {} (created or rotated {rotated}, last used {used})", i + 1));
+            match flag(&key.active, &format!("access_key_{}_active", i + 1)) {
+                Ok(false) => {}
+                Ok(true) => {
+                    let used = key.last_used_date.value().map(format_day).unwrap_or_else(|| "never".into());
+                    let rotated = key.last_rotated.value().map(format_day).unwrap_or_else(|| "unknown".into());
+                    active.push(format!("access key {} (created or rotated {rotated}, last used {used})", i + 1));
+                }
+                Err(why) => unreadable.push(why),
             }
         }
-        Ok(if active.is_empty() {
-            (false, "root has no active access keys".into())
-        } else {
-            (true, format!("root has active {}", active.join(" and ")))
-        })
+        // One known active key fails the check whatever the other slot says.
+        match (active.is_empty(), unreadable.is_empty()) {
+            (false, _) => Ok((true, format!("root has active {}", active.join(" and ")))),
+            (true, true) => Ok((false, "root has no active access keys".into())),
+            (true, false) => Err(unreadable.join("; ")),
+        }
     })
 }
 
@@ -167,25 +173,36 @@ fn root_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
+/// The newest known use among the password and both keys (active or not), and the use cells
+/// that cannot be read (missing column or bad value), which could hide a newer use.
+fn newest_use(row: &CredentialRow) -> (Option<(Instant, &'static str)>, Vec<&'static str>) {
+    let uses = [
+        (&row.password_last_used, "password_last_used"),
+        (&row.keys[0].last_used_date, "access_key_1_last_used_date"),
+        (&row.keys[1].last_used_date, "access_key_2_last_used_date"),
+    ];
+    let newest = uses.iter().filter_map(|(f, what)| f.value().map(|t| (t, *what))).max_by_key(|(t, _)| *t);
+    let unreadable =
+        uses.iter().filter(|(f, _)| matches!(f, Field::Invalid(_) | Field::Absent)).map(|(_, what)| *what).collect();
+    (newest, unreadable)
+}
+
 fn root_recent_use(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    let limit = limits.root_use_days;
     per_row(facts, "aws.iam.root_recent_use", is_root, |assessed, row| {
-        let uses = [
-            (&row.password_last_used, "console password"),
-            (&row.keys[0].last_used_date, "access key 1"),
-            (&row.keys[1].last_used_date, "access key 2"),
-        ];
-        let unreadable: Vec<&str> =
-            uses.iter().filter(|(f, _)| matches!(f, Field::Invalid(_))).map(|(_, what)| *what).collect();
-        let newest = uses.iter().filter_map(|(f, what)| f.value().map(|t| (t, *what))).max_by_key(|(t, _)| *t);
-        match newest {
-            None if !unreadable.is_empty() => Err(format!("last use of {} is unreadable", unreadable.join(", "))),
-            None => Ok((false, "no recorded use of the root password or root access keys".into())),
-            Some((t, what)) => {
-                let (days, when) = aged(assessed.as_of, t);
-                let recent = days <= limits.root_use_days;
-                let verdict = if recent { "within" } else { "more than" };
-                Ok((recent, format!("root last used {when} ({what}; {verdict} {} days)", limits.root_use_days)))
+        let (newest, unreadable) = newest_use(row);
+        let recent = newest.map(|(t, what)| {
+            let (days, when) = aged(assessed.as_of, t);
+            (days <= limit, format!("root last used {when} ({what})"))
+        });
+        match recent {
+            // A known recent use fails whatever the unreadable cells hold.
+            Some((true, text)) => Ok((true, format!("{text}; within {limit} days"))),
+            _ if !unreadable.is_empty() => {
+                Err(format!("{} cannot be read, so a recent root use cannot be ruled out", unreadable.join(", ")))
             }
+            Some((false, text)) => Ok((false, format!("{text}; more than {limit} days"))),
+            None => Ok((false, "no recorded use of the root password or root access keys".into())),
         }
     })
 }
@@ -249,26 +266,23 @@ fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
 fn inactive_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     let limit = limits.stale_account_days;
     per_row(facts, "aws.iam.inactive_user", is_user, |assessed, row| {
-        let uses = [
-            (&row.password_last_used, "console password"),
-            (&row.keys[0].last_used_date, "access key 1"),
-            (&row.keys[1].last_used_date, "access key 2"),
-        ];
-        let newest = uses.iter().filter_map(|(f, what)| f.value().map(|t| (t, *what))).max_by_key(|(t, _)| *t);
-        match newest {
+        let (newest, unreadable) = newest_use(row);
+        let verdict = match newest {
             Some((t, what)) => {
                 let (days, when) = aged(assessed.as_of, t);
-                Ok((days > limit, format!("last activity {when} ({what}; limit {limit})")))
+                (days > limit, format!("last activity {when} ({what}; limit {limit})"))
             }
             None => {
-                if let Some((_, what)) = uses.iter().find(|(f, _)| matches!(f, Field::Invalid(_))) {
-                    return Err(format!("last use of {what} is unreadable, so the result cannot be decided"));
-                }
                 let created = timestamp(&row.user_creation_time, "user_creation_time")?;
                 let (days, when) = aged(assessed.as_of, created);
-                Ok((days > limit, format!("no recorded activity; user created {when} (limit {limit})")))
+                (days > limit, format!("no recorded activity; user created {when} (limit {limit})"))
             }
+        };
+        // A pass on known activity stands; a fail could be hidden newer activity in an unreadable cell.
+        if verdict.0 && !unreadable.is_empty() {
+            return Err(format!("{} cannot be read, so recent activity cannot be ruled out", unreadable.join(", ")));
         }
+        Ok(verdict)
     })
 }
 
@@ -537,6 +551,25 @@ mod tests {
         let rows = [Row::user("u").key(1, "true", "garbage", d(1)), Row { password: "maybe", ..Row::user("p") }];
         assert_eq!(run("aws.iam.access_key_rotation", &rows), [s("u#access_key_1", Unknown)]);
         assert_eq!(run("aws.iam.console_user_mfa", &rows), [s("p", Unknown)]);
+    }
+
+    #[test]
+    fn unreadable_cells_never_hide_a_verdict_either_way() {
+        // A known active root key fails even when the other slot is unreadable.
+        let half = Row::root().key(1, "true", d(10), d(1)).key(2, "garbage", d(10), d(1));
+        assert_eq!(run("aws.iam.root_access_keys", &[half]), [s("root", Fail)]);
+        let unknown_only = Row::root().key(2, "garbage", d(10), d(1));
+        assert_eq!(run("aws.iam.root_access_keys", &[unknown_only]), [s("root", Unknown)]);
+        // An old known use cannot clear root or a user while another use cell is unreadable...
+        let old_root = Row { password_used: d(300), ..Row::root() }.key(1, "false", d(300), "bad-date");
+        assert_eq!(run("aws.iam.root_recent_use", &[old_root]), [s("root", Unknown)]);
+        let old_user = Row::user("u").console(d(300), "true").key(1, "true", d(300), "bad-date");
+        assert_eq!(run("aws.iam.inactive_user", &[old_user]), [s("u", Unknown)]);
+        // ...while a known recent use decides alone.
+        let recent_root = Row { password_used: d(3), ..Row::root() }.key(1, "false", d(300), "bad-date");
+        assert_eq!(run("aws.iam.root_recent_use", &[recent_root]), [s("root", Fail)]);
+        let recent_user = Row::user("u").console(d(3), "true").key(1, "true", d(300), "bad-date");
+        assert_eq!(run("aws.iam.inactive_user", &[recent_user]), [s("u", Pass)]);
     }
 
     #[test]

@@ -185,7 +185,11 @@ pub fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<Credential
             return Err(ReportError::Format(format.to_string()));
         }
     }
-    let text = body.get("Content").and_then(Value::as_str).ok_or(ReportError::NoContent)?;
+    let text = match body.get("Content") {
+        None => return Err(ReportError::NoContent),
+        Some(Value::String(text)) => text,
+        Some(other) => return Err(ReportError::Content(format!("Content is {}, not text", json_kind(other)))),
+    };
     let csv = decode_content(text)?;
     let mut diagnostics = Vec::new();
     let generated_time = match body.get("GeneratedTime") {
@@ -209,6 +213,17 @@ pub fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<Credential
     Ok(report)
 }
 
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn decode_content(text: &str) -> Result<Vec<u8>, ReportError> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let decoded = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes());
@@ -230,9 +245,12 @@ fn decode_content(text: &str) -> Result<Vec<u8>, ReportError> {
 /// recorder's zone-less datetime object (`{"__class__": "datetime", "year": ...}`), taken as UTC.
 fn generated_time(raw: &Value) -> Result<(Instant, Option<String>), String> {
     match raw {
-        Value::String(s) => parse_timestamp(s)
-            .map(|t| (t, None))
-            .ok_or_else(|| format!("GeneratedTime '{s}' is not a timestamp; ignored")),
+        Value::String(s) => match parse_timestamp(s) {
+            Some(t) => Ok((t, None)),
+            None => crate::timefmt::parse_as_of(s)
+                .map(|t| (t, Some(format!("GeneratedTime '{s}' has no time of day; taken as 00:00 UTC"))))
+                .map_err(|_| format!("GeneratedTime '{s}' is not a timestamp; ignored")),
+        },
         Value::Number(n) => {
             let n = n.as_f64().unwrap_or(f64::NAN);
             // Above 1e11 only milliseconds make sense (1e11 seconds is the year 5138).
@@ -294,8 +312,14 @@ fn parse_report_csv(
         diagnostics: Vec::new(),
     };
     let here = |locator: String, message: String| Diagnostic::new(file, Some(locator), message);
-    for name in header.iter().filter(|h| !COLUMNS.contains(&h.as_str())) {
-        report.diagnostics.push(here("line 1".into(), format!("unknown column '{name}' ignored")));
+    let unknown: Vec<&str> = header.iter().map(String::as_str).filter(|h| !COLUMNS.contains(h)).collect();
+    if !unknown.is_empty() {
+        let shown: Vec<String> = unknown.iter().take(5).map(|n| format!("'{n}'")).collect();
+        let more = if unknown.len() > 5 { format!(" and {} more", unknown.len() - 5) } else { String::new() };
+        let noun = if unknown.len() == 1 { "column" } else { "columns" };
+        report
+            .diagnostics
+            .push(here(format!("{locator_prefix} 1"), format!("unknown {noun} {}{more} ignored", shown.join(", "))));
     }
     if !report.missing_columns.is_empty() {
         report.diagnostics.push(here(
@@ -429,7 +453,11 @@ fn parse_row(
     line: u64,
 ) -> Result<(CredentialRow, Vec<String>), String> {
     if record.len() < header.len() {
-        return Err(format!("row has {} of the header's {} fields (truncated?)", record.len(), header.len()));
+        // Missing trailing cells the checks never read (cert_*, password rotation) do not cost the row.
+        let missing_used = header[record.len()..].iter().any(|h| USED_COLUMNS.contains(&h.as_str()));
+        if missing_used || record.len() <= arn_col.max(user_col) {
+            return Err(format!("row has {} of the header's {} fields (truncated?)", record.len(), header.len()));
+        }
     }
     if record.len() > header.len() {
         return Err(format!("row has {} fields but the header has {}", record.len(), header.len()));
@@ -450,7 +478,8 @@ fn parse_row(
     let is_root = user == "<root_account>" || arn.ends_with(":root");
 
     let mut problems = Vec::new();
-    let cell = |name: &str| -> Option<&str> { header.iter().position(|h| h == name).map(|i| cells[i]) };
+    let cell =
+        |name: &str| -> Option<&str> { header.iter().position(|h| h == name).and_then(|i| cells.get(i).copied()) };
     let mut timestamp = |name: &str| -> Timestamp {
         let field = classify(cell(name), parse_timestamp);
         if let Field::Invalid(raw) = &field {
@@ -599,6 +628,16 @@ mod tests {
     }
 
     #[test]
+    fn a_row_missing_only_unused_trailing_cells_is_kept() {
+        let no_certs = ALICE.rsplitn(5, ',').last().unwrap();
+        let r = parse_csv("f", "h", csv(&[no_certs]).as_bytes()).unwrap();
+        assert_eq!((r.rows.len(), r.records_rejected), (1, 0));
+        let no_key2 = ALICE.split(',').take(13).collect::<Vec<_>>().join(",");
+        let r = parse_csv("f", "h", csv(&[&no_key2]).as_bytes()).unwrap();
+        assert_eq!((r.rows.len(), r.records_rejected), (0, 1));
+    }
+
+    #[test]
     fn invalid_utf8_rejects_only_that_row() {
         let mut bytes = csv(&[ROOT]).into_bytes();
         bytes.extend_from_slice(b"\nb\xffb,arn:aws:iam::123456789012:user/b");
@@ -639,6 +678,10 @@ mod tests {
         assert_eq!(r.missing_columns, ["mfa_active"]);
         assert_eq!(r.rows[0].mfa_active, Field::Absent);
         assert!(r.diagnostics.iter().any(|d| d.message == "unknown column 'mfa_enabled' ignored"));
+        let many = format!("{HEADER},a,b,c,d,e,f,g\n{ALICE},1,2,3,4,5,6,7");
+        let r = parse_csv("f", "h", many.as_bytes()).unwrap();
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].message, "unknown columns 'a', 'b', 'c', 'd', 'e' and 2 more ignored");
         assert_eq!(parse_csv("f", "h", b"name,arn\nx,y").unwrap_err(), ReportError::MissingIdentityColumn("user"));
     }
 
@@ -677,5 +720,7 @@ mod tests {
         assert!(matches!(parse_json("f", "h", bad64), Err(ReportError::Content(m)) if m.starts_with("base64")));
         assert!(matches!(parse_json("f", "h", b"{\"Content\": 1"), Err(ReportError::Json(_))));
         assert_eq!(parse_json("f", "h", br#"{"ReportFormat": "text/csv"}"#).unwrap_err(), ReportError::NoContent);
+        let null = parse_json("f", "h", br#"{"Content": null, "ReportFormat": "text/csv"}"#).unwrap_err();
+        assert!(null.to_string().contains("Content is null, not text"), "{null}");
     }
 }
