@@ -135,7 +135,8 @@ fn aged(as_of: Instant, t: Instant) -> (i64, String) {
     if days < 0 {
         (0, format!("{} (after the as-of {})", format_day(t), format_day(as_of)))
     } else {
-        (days, format!("{}, {days} days before the as-of {}", format_day(t), format_day(as_of)))
+        let unit = if days == 1 { "day" } else { "days" };
+        (days, format!("{}, {days} {unit} before the as-of {}", format_day(t), format_day(as_of)))
     }
 }
 

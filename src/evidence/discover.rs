@@ -50,7 +50,7 @@ impl Input {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    #[error("evidence root {path} cannot be read: {source}")]
+    #[error("evidence root {path} cannot be read")]
     Root { path: String, source: io::Error },
 }
 
@@ -285,7 +285,17 @@ fn walk_zip<R: Read + Seek>(
                 sink(input);
             }
             Err(e) => {
-                input.problem = Some(format!("corrupt archive member: {e}"));
+                // Still tie the member to the bytes received: hash its stored (compressed) data.
+                let raw = archive.by_index_raw(index).ok().map(|raw| (raw.compressed_size(), hash_reader(raw)));
+                let hashed = match raw {
+                    Some((size, Ok(sha256))) => {
+                        input.size = size;
+                        input.sha256 = sha256;
+                        "; sha256 is of the compressed member data"
+                    }
+                    _ => "",
+                };
+                input.problem = Some(format!("corrupt archive member: {e}{hashed}"));
                 sink(input);
             }
         }
