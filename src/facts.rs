@@ -153,13 +153,7 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
     let later: Vec<String> = report
         .rows
         .iter()
-        .filter(|row| {
-            [&row.user_creation_time, &row.password_last_used]
-                .into_iter()
-                .chain(row.keys.iter().flat_map(|k| [&k.last_rotated, &k.last_used_date]))
-                .filter_map(|f| f.value())
-                .any(|t| t > assessed.as_of)
-        })
+        .filter(|row| row.timestamps().any(|t| t > assessed.as_of))
         .map(|row| report.locator(row.line))
         .collect();
     if !later.is_empty() {

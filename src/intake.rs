@@ -92,15 +92,13 @@ fn process(input: Input) -> Processed {
         reason: input.problem.clone(),
     };
     let mut diagnostics = Vec::new();
-    if input.archive_members.is_some() {
+    if input.archive {
+        // A readable archive is used as a container: its members are entries of their own.
         entry.kind = KIND_ZIP.into();
-        entry.used = true;
+        entry.used = input.archive_members.is_some();
         return Processed { entry, report: None, diagnostics };
     }
     let Some(content) = input.content else {
-        if input.archive_members.is_none() && entry.reason.as_deref().is_some_and(|r| r.starts_with("corrupt zip")) {
-            entry.kind = KIND_ZIP.into();
-        }
         return Processed { entry, report: None, diagnostics };
     };
     if let Some(problem) = &input.problem {

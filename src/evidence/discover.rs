@@ -34,7 +34,9 @@ pub struct Input {
     /// Content after gzip decoding, when it could be read within the limits. `None` for archives
     /// (their members follow as inputs of their own) and for unreadable inputs.
     pub content: Option<Vec<u8>>,
-    /// Set for zip archives: how many members they hold.
+    /// The input is a zip archive (readable or not).
+    pub archive: bool,
+    /// Set for readable zip archives: how many members they hold.
     pub archive_members: Option<usize>,
     /// Whether the content was gzip-decoded.
     pub gzip: bool,
@@ -43,8 +45,16 @@ pub struct Input {
 }
 
 impl Input {
+    /// Adds to what is already wrong rather than hiding it.
+    fn add_problem(&mut self, problem: String) {
+        self.problem = Some(match self.problem.take() {
+            Some(earlier) => format!("{earlier}; {problem}"),
+            None => problem,
+        });
+    }
+
     fn new(path: String, size: u64, sha256: String) -> Input {
-        Input { path, size, sha256, content: None, archive_members: None, gzip: false, problem: None }
+        Input { path, size, sha256, content: None, archive: false, archive_members: None, gzip: false, problem: None }
     }
 }
 
@@ -140,6 +150,7 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
     if is_zip(magic) {
         let sha256 = hash_reader(File::open(path)?)?;
         let mut input = Input::new(label.clone(), size, sha256);
+        input.archive = true;
         match zip::ZipArchive::new(BufReader::new(File::open(path)?)) {
             Ok(mut archive) => {
                 input.archive_members = Some(archive.len());
@@ -183,7 +194,9 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
 fn deliver_decoded(mut input: Input, decoded: Gunzipped, depth: usize, limits: &Limits, sink: &mut dyn FnMut(Input)) {
     input.gzip = true;
     match decoded {
-        Gunzipped::Complete(bytes) | Gunzipped::Damaged(bytes, _) if is_zip(&bytes) => {
+        Gunzipped::Complete(bytes) if is_zip(&bytes) => deliver_zip_bytes(input, bytes, depth, limits, sink),
+        Gunzipped::Damaged(bytes, error) if is_zip(&bytes) => {
+            input.problem = Some(format!("gzip stream damaged after {} decoded bytes ({error})", bytes.len()));
             deliver_zip_bytes(input, bytes, depth, limits, sink);
         }
         Gunzipped::Complete(bytes) => {
@@ -217,10 +230,11 @@ fn deliver_decoded(mut input: Input, decoded: Gunzipped, depth: usize, limits: &
 /// An archive met as bytes (a zip member, or a gunzipped `.zip.gz`) is opened in memory.
 fn deliver_zip_bytes(mut input: Input, bytes: Vec<u8>, depth: usize, limits: &Limits, sink: &mut dyn FnMut(Input)) {
     if depth > limits.max_archive_depth {
-        input.problem = Some(format!("archive nested deeper than {} levels: not opened", limits.max_archive_depth));
+        input.add_problem(format!("archive nested deeper than {} levels: not opened", limits.max_archive_depth));
         sink(input);
         return;
     }
+    input.archive = true;
     let label = input.path.clone();
     match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(mut archive) => {
@@ -229,7 +243,7 @@ fn deliver_zip_bytes(mut input: Input, bytes: Vec<u8>, depth: usize, limits: &Li
             walk_zip(&mut archive, &label, depth + 1, limits, sink);
         }
         Err(e) => {
-            input.problem = Some(format!("corrupt zip archive: {e}"));
+            input.add_problem(format!("corrupt zip archive: {e}"));
             sink(input);
         }
     }
@@ -580,6 +594,18 @@ mod tests {
         assert_eq!(inputs[0].problem, None);
         assert_eq!(inputs[1].content.as_deref(), Some(&b"header\nrow\n"[..]));
         assert!(inputs[1].problem.as_deref().unwrap().starts_with("gzip stream damaged after 11 decoded bytes"));
+    }
+
+    #[test]
+    fn a_damaged_gzip_around_a_zip_still_says_it_was_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut zipped = gzip(&zip_bytes(&[("r.csv", b"a,b\n")]));
+        zipped.truncate(zipped.len() - 8); // the gzip trailer (CRC and size) is gone
+        std::fs::write(dir.path().join("e.zip.gz"), zipped).unwrap();
+        let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
+        assert!(inputs[0].archive && inputs[0].archive_members == Some(1), "{:?}", inputs[0]);
+        assert!(inputs[0].problem.as_deref().unwrap().starts_with("gzip stream damaged"), "{:?}", inputs[0].problem);
+        assert_eq!(inputs[1].content.as_deref(), Some(&b"a,b\n"[..]));
     }
 
     #[cfg(unix)]

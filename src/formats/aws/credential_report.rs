@@ -75,7 +75,8 @@ pub struct CredentialRow {
 }
 
 impl CredentialRow {
-    fn timestamps(&self) -> impl Iterator<Item = Instant> + '_ {
+    /// Every date in the row that the checks read.
+    pub fn timestamps(&self) -> impl Iterator<Item = Instant> + '_ {
         [&self.user_creation_time, &self.password_last_used]
             .into_iter()
             .chain(self.keys.iter().flat_map(|k| [&k.last_rotated, &k.last_used_date]))
