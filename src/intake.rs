@@ -59,7 +59,8 @@ pub fn read_evidence(
             receiver
                 .into_iter()
                 .par_bridge()
-                .map(|input| {
+                .map(|mut input| {
+                    input.decode(limits);
                     let done = process(input);
                     progress(&done.entry);
                     done

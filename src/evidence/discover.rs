@@ -10,7 +10,6 @@ use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 
 use crate::config::Limits;
@@ -40,6 +39,9 @@ pub struct Input {
     pub archive_members: Option<usize>,
     /// Whether the content was gzip-decoded.
     pub gzip: bool,
+    /// Gzip bytes not decoded yet: discovery leaves the decoding of plain gzip files to the worker
+    /// that parses them (see [`Input::decode`]), so decompression runs on every core.
+    pending_gzip: Option<Vec<u8>>,
     /// Why the content could not be read (corrupt, over a limit, ...).
     pub problem: Option<String>,
 }
@@ -54,7 +56,27 @@ impl Input {
     }
 
     fn new(path: String, size: u64, sha256: String) -> Input {
-        Input { path, size, sha256, content: None, archive: false, archive_members: None, gzip: false, problem: None }
+        Input {
+            path,
+            size,
+            sha256,
+            content: None,
+            archive: false,
+            archive_members: None,
+            gzip: false,
+            pending_gzip: None,
+            problem: None,
+        }
+    }
+
+    /// Decodes gzip content that discovery left for later, bounded by `limits` as discovery would
+    /// have; a no-op for every other input. Call it before reading `content`.
+    pub fn decode(&mut self, limits: &Limits) {
+        if let Some(raw) = self.pending_gzip.take() {
+            let decoded = gunzip_bounded(&raw, limits);
+            drop(raw);
+            settle_decoded(self, decoded, limits);
+        }
     }
 }
 
@@ -166,13 +188,23 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
     }
 
     if magic.starts_with(&GZIP_MAGIC) {
-        let mut decoder = MultiGzDecoder::new(HashingReader::new(BufReader::new(File::open(path)?)));
-        let decoded = gunzip_bounded(&mut decoder, |r| r.consumed, limits);
-        let mut hashing = decoder.into_inner();
-        // Hash whatever the decoder left unread too, so the SHA-256 is of the whole file as stored.
+        // Compressed files are small next to what they expand to: read as stored, hash, and leave the
+        // decoding to a worker unless the content is an archive that discovery must walk.
+        let mut hashing = HashingReader::new(BufReader::new(File::open(path)?));
+        let raw = read_bounded(&mut hashing, limits.max_member_bytes);
         io::copy(&mut hashing, &mut io::sink())?;
-        let input = Input::new(label, size, hashing.finish());
-        deliver_decoded(input, decoded, 1, limits, sink);
+        let mut input = Input::new(label, size, hashing.finish());
+        match raw {
+            Ok(Some(raw)) => deliver_gzip(input, raw, 1, limits, sink),
+            Ok(None) => {
+                input.problem = Some(over_limit(limits.max_member_bytes, "file"));
+                sink(input);
+            }
+            Err(e) => {
+                input.problem = Some(format!("read error: {e}"));
+                sink(input);
+            }
+        }
         return Ok(());
     }
 
@@ -189,42 +221,62 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
     Ok(())
 }
 
-/// Hands out a gzip-decoded input, or, when the decoded content is itself an archive or gzip,
-/// looks inside it.
-fn deliver_decoded(mut input: Input, decoded: Gunzipped, depth: usize, limits: &Limits, sink: &mut dyn FnMut(Input)) {
+/// Hands out a gzip input: one holding an archive (`.zip.gz`) is decoded here so its members can be
+/// walked; any other is passed on undecoded for a worker to [`Input::decode`].
+fn deliver_gzip(mut input: Input, raw: Vec<u8>, depth: usize, limits: &Limits, sink: &mut dyn FnMut(Input)) {
     input.gzip = true;
-    match decoded {
-        Gunzipped::Complete(bytes) if is_zip(&bytes) => deliver_zip_bytes(input, bytes, depth, limits, sink),
-        Gunzipped::Damaged(bytes, error) if is_zip(&bytes) => {
+    let mut head = [0u8; 4];
+    let head_len = read_prefix(&mut flate2::bufread::GzDecoder::new(&raw[..]), &mut head).unwrap_or(0);
+    if !is_zip(&head[..head_len]) {
+        input.pending_gzip = Some(raw);
+        sink(input);
+        return;
+    }
+    match gunzip_bounded(&raw, limits) {
+        Gunzipped::Complete(bytes) => deliver_zip_bytes(input, bytes, depth, limits, sink),
+        Gunzipped::Trailing { bytes, offset, extra } => {
+            input.problem = Some(trailing_note(offset, extra));
+            deliver_zip_bytes(input, bytes, depth, limits, sink);
+        }
+        Gunzipped::Damaged(bytes, error) => {
             input.problem = Some(format!("gzip stream damaged after {} decoded bytes ({error})", bytes.len()));
             deliver_zip_bytes(input, bytes, depth, limits, sink);
         }
-        Gunzipped::Complete(bytes) => {
-            input.content = Some(bytes);
+        refused @ Gunzipped::Refused => {
+            settle_decoded(&mut input, refused, limits);
             sink(input);
+        }
+    }
+}
+
+/// Records the outcome of decoding a (non-archive) gzip input on the input.
+fn settle_decoded(input: &mut Input, decoded: Gunzipped, limits: &Limits) {
+    input.gzip = true;
+    match decoded {
+        Gunzipped::Complete(bytes) => input.content = Some(bytes),
+        Gunzipped::Trailing { bytes, offset, extra } => {
+            input.add_problem(trailing_note(offset, extra));
+            input.content = Some(bytes);
         }
         Gunzipped::Damaged(bytes, error) if !bytes.is_empty() => {
             // DESIGN.md §4: a damaged gzip keeps what was decoded before the damage, and says so.
-            input.problem = Some(format!(
+            input.add_problem(format!(
                 "gzip stream damaged after {} decoded bytes ({error}): the content before the damage is used",
                 bytes.len()
             ));
             input.content = Some(bytes);
-            sink(input);
         }
-        Gunzipped::Damaged(_, error) => {
-            input.problem = Some(format!("corrupt gzip: {error}"));
-            sink(input);
-        }
-        Gunzipped::Refused => {
-            input.problem = Some(format!(
-                "refused: gzip content expands more than {}x its compressed size or beyond {} (limits max_expansion_ratio, max_member_bytes): possible decompression bomb",
-                limits.max_expansion_ratio,
-                human_bytes(limits.max_member_bytes)
-            ));
-            sink(input);
-        }
+        Gunzipped::Damaged(_, error) => input.add_problem(format!("corrupt gzip: {error}")),
+        Gunzipped::Refused => input.add_problem(format!(
+            "refused: gzip content expands more than {}x its compressed size or beyond {} (limits max_expansion_ratio, max_member_bytes): possible decompression bomb",
+            limits.max_expansion_ratio,
+            human_bytes(limits.max_member_bytes)
+        )),
     }
+}
+
+fn trailing_note(offset: usize, extra: usize) -> String {
+    format!("{extra} bytes of data that is not gzip follow the end of the gzip stream at byte {offset}: ignored")
 }
 
 /// An archive met as bytes (a zip member, or a gunzipped `.zip.gz`) is opened in memory.
@@ -279,9 +331,7 @@ fn walk_zip<R: Read + Seek>(
                 if is_zip(&bytes) {
                     deliver_zip_bytes(input, bytes, depth, limits, sink);
                 } else if bytes.starts_with(&GZIP_MAGIC) {
-                    let mut decoder = MultiGzDecoder::new(Cursor::new(&bytes[..]));
-                    let decoded = gunzip_bounded(&mut decoder, |c| c.position(), limits);
-                    deliver_decoded(input, decoded, depth, limits, sink);
+                    deliver_gzip(input, bytes, depth, limits, sink);
                 } else {
                     input.content = Some(bytes);
                     sink(input);
@@ -352,38 +402,54 @@ fn expansion_limit(compressed: u64, limits: &Limits) -> u64 {
     compressed.saturating_mul(limits.max_expansion_ratio).max(RATIO_FLOOR).min(limits.max_member_bytes)
 }
 
-/// Decodes a gzip stream, refusing (`Ok(None)`) as soon as the output passes `max_member_bytes`, or
-/// passes `RATIO_FLOOR` while being more than `max_expansion_ratio` times the compressed bytes
-/// `consumed` so far. Checking as it goes stops a bomb at the floor instead of at ratio × its size.
 /// The result of decoding a gzip input.
 enum Gunzipped {
     Complete(Vec<u8>),
-    /// Decoding failed (truncated, corrupt, garbage after the last member); holds what came before.
+    /// Every gzip member decoded, then `extra` bytes that are not gzip from byte `offset` on.
+    Trailing {
+        bytes: Vec<u8>,
+        offset: usize,
+        extra: usize,
+    },
+    /// Decoding failed (truncated or corrupt); holds what came before.
     Damaged(Vec<u8>, io::Error),
     /// Expansion passed a limit.
     Refused,
 }
 
-fn gunzip_bounded<R: Read>(
-    decoder: &mut MultiGzDecoder<R>,
-    consumed: impl Fn(&R) -> u64,
-    limits: &Limits,
-) -> Gunzipped {
-    let mut out = Vec::new();
+/// Decodes every gzip member in `raw` (multi-member files are one stream), refusing as soon as the
+/// output passes `max_member_bytes`, or passes `RATIO_FLOOR` while being more than
+/// `max_expansion_ratio` times the compressed bytes consumed so far: checking as it goes stops a bomb
+/// at the floor instead of at ratio × its size.
+fn gunzip_bounded(raw: &[u8], limits: &Limits) -> Gunzipped {
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(8).min(RATIO_FLOOR as usize));
+    let mut rest = raw;
     // 64 KiB: large enough that per-call overhead vanishes, small enough to overshoot a limit by little.
     let mut chunk = vec![0u8; 64 << 10];
     loop {
-        let n = match decoder.read(&mut chunk) {
-            Ok(0) => return Gunzipped::Complete(out),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Gunzipped::Damaged(out, e),
-        };
-        out.extend_from_slice(&chunk[..n]);
-        let len = out.len() as u64;
-        let ratio_limit = consumed(decoder.get_ref()).saturating_mul(limits.max_expansion_ratio);
-        if len > limits.max_member_bytes || (len > RATIO_FLOOR && len > ratio_limit) {
-            return Gunzipped::Refused;
+        let mut decoder = flate2::bufread::GzDecoder::new(rest);
+        loop {
+            let n = match decoder.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Gunzipped::Damaged(out, e),
+            };
+            out.extend_from_slice(&chunk[..n]);
+            let len = out.len() as u64;
+            let consumed = (raw.len() - decoder.get_ref().len()) as u64;
+            if len > limits.max_member_bytes
+                || (len > RATIO_FLOOR && len > consumed.saturating_mul(limits.max_expansion_ratio))
+            {
+                return Gunzipped::Refused;
+            }
+        }
+        rest = decoder.into_inner();
+        if rest.is_empty() {
+            return Gunzipped::Complete(out);
+        }
+        if !rest.starts_with(&GZIP_MAGIC) {
+            return Gunzipped::Trailing { bytes: out, offset: raw.len() - rest.len(), extra: rest.len() };
         }
     }
 }
@@ -435,12 +501,11 @@ pub fn human_bytes(n: u64) -> String {
 struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
-    consumed: u64,
 }
 
 impl<R: Read> HashingReader<R> {
     fn new(inner: R) -> Self {
-        HashingReader { inner, hasher: Sha256::new(), consumed: 0 }
+        HashingReader { inner, hasher: Sha256::new() }
     }
     fn finish(self) -> String {
         hex::encode(self.hasher.finalize())
@@ -451,7 +516,6 @@ impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
-        self.consumed += n as u64;
         Ok(n)
     }
 }
@@ -463,7 +527,11 @@ mod tests {
 
     fn collect(roots: &[PathBuf], limits: &Limits) -> Vec<Input> {
         let mut out = Vec::new();
-        discover(roots, limits, &mut |i| out.push(i)).unwrap();
+        discover(roots, limits, &mut |mut i| {
+            i.decode(limits);
+            out.push(i)
+        })
+        .unwrap();
         out
     }
 
@@ -587,13 +655,16 @@ mod tests {
         let mut two = gzip(b"header\n");
         two.extend(gzip(b"row\n"));
         std::fs::write(dir.path().join("a.gz"), &two).unwrap();
+        let valid = two.len();
         two.extend_from_slice(b"garbage appended by a collector");
         std::fs::write(dir.path().join("b.gz"), &two).unwrap();
         let inputs = collect(&[dir.path().to_path_buf()], &Limits::default());
         assert_eq!(inputs[0].content.as_deref(), Some(&b"header\nrow\n"[..]));
         assert_eq!(inputs[0].problem, None);
         assert_eq!(inputs[1].content.as_deref(), Some(&b"header\nrow\n"[..]));
-        assert!(inputs[1].problem.as_deref().unwrap().starts_with("gzip stream damaged after 11 decoded bytes"));
+        let expected =
+            format!("31 bytes of data that is not gzip follow the end of the gzip stream at byte {valid}: ignored");
+        assert_eq!(inputs[1].problem.as_deref(), Some(expected.as_str()));
     }
 
     #[test]
