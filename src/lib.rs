@@ -6,6 +6,7 @@
 pub mod app;
 pub mod catalog;
 pub mod checks;
+pub mod cloudtrail;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

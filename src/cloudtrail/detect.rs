@@ -1,0 +1,293 @@
+//! The CIS AWS Foundations v3.0 §4 predicates and gapscope's own detections, evaluated on one record.
+//! Event names and sources are those of `shared/formats/cloudtrail.md`.
+
+use crate::formats::aws::cloudtrail_log::Record;
+
+/// What a record can be counted as. A record may be several (UpdateTrail is a trail configuration
+/// change and tampering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    UnauthorizedApiCalls,
+    ConsoleAuthFailures,
+    IamPolicyChanges,
+    TrailConfigChanges,
+    S3BucketPolicyChanges,
+    ConfigChanges,
+    SecurityGroupChanges,
+    NaclChanges,
+    GatewayChanges,
+    RouteTableChanges,
+    VpcChanges,
+    OrganizationsChanges,
+    /// CIS 4.3.
+    RootActivity,
+    /// StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors.
+    Tampering,
+    /// CIS 4.7.
+    KmsKeyDisabled,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 15] = [
+        Kind::UnauthorizedApiCalls,
+        Kind::ConsoleAuthFailures,
+        Kind::IamPolicyChanges,
+        Kind::TrailConfigChanges,
+        Kind::S3BucketPolicyChanges,
+        Kind::ConfigChanges,
+        Kind::SecurityGroupChanges,
+        Kind::NaclChanges,
+        Kind::GatewayChanges,
+        Kind::RouteTableChanges,
+        Kind::VpcChanges,
+        Kind::OrganizationsChanges,
+        Kind::RootActivity,
+        Kind::Tampering,
+        Kind::KmsKeyDisabled,
+    ];
+
+    /// The activity-summary id, for the kinds reported as activity (CIS 4.x counts).
+    pub fn activity_id(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::UnauthorizedApiCalls => "aws.cloudtrail.unauthorized_api_calls",
+            Kind::ConsoleAuthFailures => "aws.cloudtrail.console_auth_failures",
+            Kind::IamPolicyChanges => "aws.cloudtrail.iam_policy_changes",
+            Kind::TrailConfigChanges => "aws.cloudtrail.trail_config_changes",
+            Kind::S3BucketPolicyChanges => "aws.cloudtrail.s3_bucket_policy_changes",
+            Kind::ConfigChanges => "aws.cloudtrail.config_changes",
+            Kind::SecurityGroupChanges => "aws.cloudtrail.security_group_changes",
+            Kind::NaclChanges => "aws.cloudtrail.nacl_changes",
+            Kind::GatewayChanges => "aws.cloudtrail.gateway_changes",
+            Kind::RouteTableChanges => "aws.cloudtrail.route_table_changes",
+            Kind::VpcChanges => "aws.cloudtrail.vpc_changes",
+            Kind::OrganizationsChanges => "aws.cloudtrail.organizations_changes",
+            Kind::RootActivity | Kind::Tampering | Kind::KmsKeyDisabled => return None,
+        })
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+/// A set of kinds, as a bit mask: classification runs on every record and must not allocate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kinds(u32);
+
+impl Kinds {
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    pub fn contains(self, kind: Kind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+    fn add(&mut self, kind: Kind) {
+        self.0 |= kind.bit();
+    }
+    pub fn iter(self) -> impl Iterator<Item = Kind> {
+        Kind::ALL.into_iter().filter(move |k| self.contains(*k))
+    }
+}
+
+/// Evaluates every predicate on one record.
+pub fn classify(record: &Record) -> Kinds {
+    let mut kinds = Kinds::default();
+    let name = record.event_name.get().unwrap_or("");
+    let source = record.event_source.get().unwrap_or("");
+    if let Some(code) = record.error_code.get()
+        && (code.ends_with("UnauthorizedOperation") || code.starts_with("AccessDenied"))
+        && record.source_ip.get() != Some("delivery.logs.amazonaws.com")
+        && name != "HeadBucket"
+    {
+        kinds.add(Kind::UnauthorizedApiCalls);
+    }
+    if record.identity_type() == Some("Root")
+        && record.invoked_by().is_none()
+        && record.event_type.get() != Some("AwsServiceEvent")
+    {
+        kinds.add(Kind::RootActivity);
+    }
+    let by_name = match name {
+        "ConsoleLogin" if record.error_message.get() == Some("Failed authentication") => Some(Kind::ConsoleAuthFailures),
+        "DeleteGroupPolicy" | "DeleteRolePolicy" | "DeleteUserPolicy" | "PutGroupPolicy" | "PutRolePolicy"
+        | "PutUserPolicy" | "CreatePolicy" | "DeletePolicy" | "CreatePolicyVersion" | "DeletePolicyVersion"
+        | "AttachRolePolicy" | "DetachRolePolicy" | "AttachUserPolicy" | "DetachUserPolicy" | "AttachGroupPolicy"
+        | "DetachGroupPolicy" => Some(Kind::IamPolicyChanges),
+        "CreateTrail" | "UpdateTrail" | "DeleteTrail" | "StartLogging" | "StopLogging" => {
+            Some(Kind::TrailConfigChanges)
+        }
+        "AuthorizeSecurityGroupIngress"
+        | "AuthorizeSecurityGroupEgress"
+        | "RevokeSecurityGroupIngress"
+        | "RevokeSecurityGroupEgress"
+        | "CreateSecurityGroup"
+        | "DeleteSecurityGroup"
+        | "ModifySecurityGroupRules" => Some(Kind::SecurityGroupChanges),
+        "CreateNetworkAcl"
+        | "CreateNetworkAclEntry"
+        | "DeleteNetworkAcl"
+        | "DeleteNetworkAclEntry"
+        | "ReplaceNetworkAclEntry"
+        | "ReplaceNetworkAclAssociation" => Some(Kind::NaclChanges),
+        "CreateCustomerGateway"
+        | "DeleteCustomerGateway"
+        | "AttachInternetGateway"
+        | "CreateInternetGateway"
+        | "DeleteInternetGateway"
+        | "DetachInternetGateway" => Some(Kind::GatewayChanges),
+        "CreateRoute"
+        | "CreateRouteTable"
+        | "ReplaceRoute"
+        | "ReplaceRouteTableAssociation"
+        | "DeleteRouteTable"
+        | "DeleteRoute"
+        | "DisassociateRouteTable" => Some(Kind::RouteTableChanges),
+        "CreateVpc"
+        | "DeleteVpc"
+        | "ModifyVpcAttribute"
+        | "AcceptVpcPeeringConnection"
+        | "CreateVpcPeeringConnection"
+        | "DeleteVpcPeeringConnection"
+        | "RejectVpcPeeringConnection"
+        | "AttachClassicLinkVpc"
+        | "DetachClassicLinkVpc"
+        | "DisableVpcClassicLink"
+        | "EnableVpcClassicLink" => Some(Kind::VpcChanges),
+        _ => None,
+    };
+    if let Some(kind) = by_name {
+        kinds.add(kind);
+    }
+    if matches!(name, "StopLogging" | "DeleteTrail" | "UpdateTrail" | "PutEventSelectors") {
+        kinds.add(Kind::Tampering);
+    }
+    match source {
+        "kms.amazonaws.com" if matches!(name, "DisableKey" | "ScheduleKeyDeletion") => kinds.add(Kind::KmsKeyDisabled),
+        "s3.amazonaws.com"
+            if matches!(
+                name,
+                "PutBucketAcl"
+                    | "PutBucketPolicy"
+                    | "PutBucketCors"
+                    | "PutBucketLifecycle"
+                    | "PutBucketReplication"
+                    | "DeleteBucketPolicy"
+                    | "DeleteBucketCors"
+                    | "DeleteBucketLifecycle"
+                    | "DeleteBucketReplication"
+            ) =>
+        {
+            kinds.add(Kind::S3BucketPolicyChanges)
+        }
+        "config.amazonaws.com"
+            if matches!(
+                name,
+                "StopConfigurationRecorder"
+                    | "DeleteDeliveryChannel"
+                    | "PutDeliveryChannel"
+                    | "PutConfigurationRecorder"
+            ) =>
+        {
+            kinds.add(Kind::ConfigChanges)
+        }
+        "organizations.amazonaws.com"
+            if matches!(
+                name,
+                "AcceptHandshake"
+                    | "AttachPolicy"
+                    | "CreateAccount"
+                    | "CreateOrganizationalUnit"
+                    | "CreatePolicy"
+                    | "DeclineHandshake"
+                    | "DeleteOrganization"
+                    | "DeleteOrganizationalUnit"
+                    | "DeletePolicy"
+                    | "DetachPolicy"
+                    | "DisablePolicyType"
+                    | "EnablePolicyType"
+                    | "InviteAccountToOrganization"
+                    | "LeaveOrganization"
+                    | "MoveAccount"
+                    | "RemoveAccountFromOrganization"
+                    | "UpdatePolicy"
+                    | "UpdateOrganizationalUnit"
+            ) =>
+        {
+            kinds.add(Kind::OrganizationsChanges)
+        }
+        _ => {}
+    }
+    kinds
+}
+
+/// A successful console sign-in, and whether it used MFA (`None`: the record does not say).
+pub fn console_login(record: &Record) -> Option<bool> {
+    if record.event_name.get() != Some("ConsoleLogin") || record.console_login.get() != Some("Success") {
+        return None;
+    }
+    Some(record.mfa_used.get() == Some("Yes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(json: &str) -> Kinds {
+        let mut kinds = None;
+        let text = format!("{{\"Records\":[{json}]}}");
+        let summary = crate::formats::aws::cloudtrail_log::read(
+            text.as_bytes(),
+            crate::formats::aws::cloudtrail_log::Shape::Records,
+            &mut |r| kinds = Some(classify(r)),
+        );
+        assert_eq!(summary.stopped, None);
+        kinds.unwrap()
+    }
+
+    #[test]
+    fn unauthorized_calls_follow_cis_4_1_exactly() {
+        let hit = record(r#"{"eventName":"DescribeInstances","errorCode":"Client.UnauthorizedOperation"}"#);
+        assert!(hit.contains(Kind::UnauthorizedApiCalls));
+        assert!(record(r#"{"eventName":"GetObject","errorCode":"AccessDenied"}"#).contains(Kind::UnauthorizedApiCalls));
+        assert!(record(r#"{"eventName":"HeadBucket","errorCode":"AccessDenied"}"#).is_empty());
+        assert!(
+            record(r#"{"eventName":"PutObject","errorCode":"AccessDenied","sourceIPAddress":"delivery.logs.amazonaws.com"}"#)
+                .is_empty()
+        );
+        assert!(record(r#"{"eventName":"GetObject","errorCode":"NoSuchKey"}"#).is_empty());
+    }
+
+    #[test]
+    fn root_use_excludes_service_events_and_invoked_calls() {
+        assert!(record(r#"{"userIdentity":{"type":"Root"},"eventType":"AwsApiCall"}"#).contains(Kind::RootActivity));
+        assert!(record(r#"{"userIdentity":{"type":"Root"},"eventType":"AwsServiceEvent"}"#).is_empty());
+        assert!(record(r#"{"userIdentity":{"type":"Root","invokedBy":"support.amazonaws.com"}}"#).is_empty());
+        assert!(record(r#"{"userIdentity":{"type":"IAMUser"}}"#).is_empty());
+    }
+
+    #[test]
+    fn sources_restrict_the_predicates_that_name_them() {
+        let s3 = record(r#"{"eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy"}"#);
+        assert!(s3.contains(Kind::S3BucketPolicyChanges));
+        assert!(record(r#"{"eventSource":"ec2.amazonaws.com","eventName":"PutBucketPolicy"}"#).is_empty());
+        let kms = record(r#"{"eventSource":"kms.amazonaws.com","eventName":"ScheduleKeyDeletion"}"#);
+        assert!(kms.contains(Kind::KmsKeyDisabled));
+        let org = record(r#"{"eventSource":"organizations.amazonaws.com","eventName":"CreatePolicy"}"#);
+        // CIS 4.4 names CreatePolicy without a source, so an Organizations policy counts there too.
+        assert!(org.contains(Kind::OrganizationsChanges) && org.contains(Kind::IamPolicyChanges));
+    }
+
+    #[test]
+    fn update_trail_is_a_change_and_tampering() {
+        let kinds = record(r#"{"eventName":"UpdateTrail"}"#);
+        assert_eq!(kinds.iter().collect::<Vec<_>>(), [Kind::TrailConfigChanges, Kind::Tampering]);
+        assert_eq!(record(r#"{"eventName":"StartLogging"}"#).iter().collect::<Vec<_>>(), [Kind::TrailConfigChanges]);
+    }
+
+    #[test]
+    fn console_failures_need_the_exact_message() {
+        let failed = record(r#"{"eventName":"ConsoleLogin","errorMessage":"Failed authentication"}"#);
+        assert!(failed.contains(Kind::ConsoleAuthFailures));
+        assert!(record(r#"{"eventName":"ConsoleLogin","errorMessage":"Other"}"#).is_empty());
+    }
+}

@@ -1,0 +1,4 @@
+//! CloudTrail evidence: detections on records, per-file tallies and their merge.
+
+pub mod aggregate;
+pub mod detect;

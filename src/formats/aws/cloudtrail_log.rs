@@ -1,0 +1,441 @@
+//! CloudTrail log files (`{"Records":[…]}`) and `lookup-events` exports, streamed record by record.
+//!
+//! A log file is never turned into a `serde_json::Value`: a visitor walks `Records` and hands each
+//! record to a sink as it is parsed, reading only the fields gapscope uses and skipping the rest
+//! unparsed. Strings borrow from the input unless they hold escapes. Every field is optional and of
+//! any type (old `eventVersion`s, Insight events without `userIdentity`): a field of an unexpected
+//! type reads as absent instead of failing the record. Records handed to the sink before a syntax
+//! error stay handed: a truncated file keeps what came before the damage.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// A string field as found; anything that is not a string reads as absent.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Text<'a>(pub Option<Cow<'a, str>>);
+
+impl Text<'_> {
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v))))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Text::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+}
+
+/// `userIdentity`, reduced to what the checks read.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Identity<'a> {
+    pub kind: Text<'a>,
+    pub arn: Text<'a>,
+    pub account_id: Text<'a>,
+    pub invoked_by: Text<'a>,
+    pub principal_id: Text<'a>,
+    pub user_name: Text<'a>,
+}
+
+impl<'de> Deserialize<'de> for Identity<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ObjectVisitor(Identity::default()))
+    }
+}
+
+impl<'de> Slots<'de> for Identity<'de> {
+    fn slot(&mut self, key: &str) -> Option<&mut Text<'de>> {
+        match key {
+            "type" => Some(&mut self.kind),
+            "arn" => Some(&mut self.arn),
+            "accountId" => Some(&mut self.account_id),
+            "invokedBy" => Some(&mut self.invoked_by),
+            "principalId" => Some(&mut self.principal_id),
+            "userName" => Some(&mut self.user_name),
+            _ => None,
+        }
+    }
+}
+
+/// One record: the fields gapscope reads.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Record<'a> {
+    pub event_version: Text<'a>,
+    pub event_time: Text<'a>,
+    pub event_source: Text<'a>,
+    pub event_name: Text<'a>,
+    pub aws_region: Text<'a>,
+    pub source_ip: Text<'a>,
+    pub error_code: Text<'a>,
+    pub error_message: Text<'a>,
+    pub event_id: Text<'a>,
+    pub event_type: Text<'a>,
+    pub recipient_account_id: Text<'a>,
+    pub identity: Option<Identity<'a>>,
+    /// `responseElements.ConsoleLogin` (`Success` | `Failure`).
+    pub console_login: Text<'a>,
+    /// `additionalEventData.MFAUsed` (`Yes` | `No`).
+    pub mfa_used: Text<'a>,
+}
+
+impl<'a> Record<'a> {
+    fn identity_text<'s>(&'s self, field: fn(&'s Identity<'a>) -> &'s Text<'a>) -> Option<&'s str> {
+        self.identity.as_ref().and_then(|identity| field(identity).get())
+    }
+    pub fn identity_type(&self) -> Option<&str> {
+        self.identity_text(|i| &i.kind)
+    }
+    pub fn identity_arn(&self) -> Option<&str> {
+        self.identity_text(|i| &i.arn)
+    }
+    pub fn identity_account(&self) -> Option<&str> {
+        self.identity_text(|i| &i.account_id)
+    }
+    pub fn invoked_by(&self) -> Option<&str> {
+        self.identity_text(|i| &i.invoked_by)
+    }
+    pub fn principal_id(&self) -> Option<&str> {
+        self.identity_text(|i| &i.principal_id)
+    }
+    pub fn user_name(&self) -> Option<&str> {
+        self.identity_text(|i| &i.user_name)
+    }
+}
+
+/// An element of `Records`: a record, or something that is not an object (counted as rejected).
+enum Element<'a> {
+    Record(Box<Record<'a>>),
+    NotObject,
+}
+
+impl<'de> Deserialize<'de> for Element<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ElementVisitor)
+    }
+}
+
+struct ElementVisitor;
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Element<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a CloudTrail record")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut record = Record::default();
+        while let Some(key) = map.next_key::<Text>()? {
+            let Some(key) = key.get() else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let slot = match key {
+                "eventVersion" => &mut record.event_version,
+                "eventTime" => &mut record.event_time,
+                "eventSource" => &mut record.event_source,
+                "eventName" => &mut record.event_name,
+                "awsRegion" => &mut record.aws_region,
+                "sourceIPAddress" => &mut record.source_ip,
+                "errorCode" => &mut record.error_code,
+                "errorMessage" => &mut record.error_message,
+                "eventID" => &mut record.event_id,
+                "eventType" => &mut record.event_type,
+                "recipientAccountId" => &mut record.recipient_account_id,
+                "userIdentity" => {
+                    record.identity = Some(map.next_value::<Identity>()?);
+                    continue;
+                }
+                "responseElements" => {
+                    record.console_login = map.next_value_seed(Pick("ConsoleLogin"))?;
+                    continue;
+                }
+                "additionalEventData" => {
+                    record.mfa_used = map.next_value_seed(Pick("MFAUsed"))?;
+                    continue;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = map.next_value::<Text>()?;
+        }
+        Ok(Element::Record(Box::new(record)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Element::NotObject)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Element::NotObject)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Element::NotObject)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Element::NotObject)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Element::NotObject)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Element::NotObject)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Element::NotObject)
+    }
+}
+
+/// An object whose wanted members are string slots.
+trait Slots<'de> {
+    fn slot(&mut self, key: &str) -> Option<&mut Text<'de>>;
+}
+
+/// Fills the slots of `T` from an object and skips everything else; a non-object leaves them empty.
+struct ObjectVisitor<T>(T);
+
+impl<'de, T: Slots<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = self.0;
+        while let Some(key) = map.next_key::<Text>()? {
+            match key.get().and_then(|key| value.slot(key)) {
+                Some(slot) => *slot = map.next_value::<Text>()?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(value)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.0)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(self.0)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+        Ok(self.0)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+        Ok(self.0)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok(self.0)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<T, E> {
+        Ok(self.0)
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(self.0)
+    }
+}
+
+/// One string member of an object value (`responseElements.ConsoleLogin`); absent for anything else.
+struct Pick(&'static str);
+
+struct Picked<'de> {
+    wanted: &'static str,
+    value: Text<'de>,
+}
+
+impl<'de> Slots<'de> for Picked<'de> {
+    fn slot(&mut self, key: &str) -> Option<&mut Text<'de>> {
+        (key == self.wanted).then_some(&mut self.value)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Pick {
+    type Value = Text<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let picked = deserializer.deserialize_any(ObjectVisitor(Picked { wanted: self.0, value: Text(None) }))?;
+        Ok(picked.value)
+    }
+}
+
+/// What reading one file yielded, whether or not it ended cleanly.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReadSummary {
+    /// Records handed to the sink.
+    pub records: usize,
+    /// Elements of `Records` (or `Events`) that were not records.
+    pub not_records: usize,
+    /// Where reading stopped early, and why.
+    pub stopped: Option<String>,
+}
+
+/// The shapes of CloudTrail event files gapscope reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `{"Records": [ … ]}`: delivered log files, also as plain `.json`.
+    Records,
+    /// `aws cloudtrail lookup-events`: `{"Events": [{"CloudTrailEvent": "<record as JSON text>"}]}`.
+    LookupEvents,
+}
+
+/// Streams every record of `content` to `sink`. Never fails: a syntax error, a wrong shape or
+/// trailing garbage ends the reading and is described in `stopped`; records before it were handed on.
+pub fn read(content: &[u8], shape: Shape, sink: &mut dyn FnMut(&Record)) -> ReadSummary {
+    let mut summary = ReadSummary::default();
+    let mut deserializer = serde_json::Deserializer::from_slice(content);
+    let outcome = deserializer
+        .deserialize_map(TopVisitor { shape, sink, summary: &mut summary })
+        .and_then(|()| deserializer.end());
+    if let Err(e) = outcome {
+        summary.stopped = Some(describe(&e, summary.records));
+    }
+    summary
+}
+
+fn describe(e: &serde_json::Error, records: usize) -> String {
+    let before = match records {
+        1 => "the record before it is used".to_string(),
+        n => format!("the {n} records before it are used"),
+    };
+    match e.classify() {
+        serde_json::error::Category::Eof => format!("JSON ends early (line {}, column {}): {before}", e.line(), e.column()),
+        _ => format!("invalid JSON at line {}, column {} ({e}): {before}", e.line(), e.column()),
+    }
+}
+
+struct TopVisitor<'s> {
+    shape: Shape,
+    sink: &'s mut dyn FnMut(&Record),
+    summary: &'s mut ReadSummary,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let wanted = match self.shape {
+            Shape::Records => "Records",
+            Shape::LookupEvents => "Events",
+        };
+        let mut found = false;
+        while let Some(key) = map.next_key::<Text>()? {
+            if key.get() == Some(wanted) && !found {
+                found = true;
+                map.next_value_seed(ElementsSeed { shape: self.shape, sink: &mut *self.sink, summary: &mut *self.summary })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if found { Ok(()) } else { Err(de::Error::custom(format!("no \"{wanted}\" array"))) }
+    }
+}
+
+/// The `Records` (or `Events`) array, element by element.
+struct ElementsSeed<'s> {
+    shape: Shape,
+    sink: &'s mut dyn FnMut(&Record),
+    summary: &'s mut ReadSummary,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        match self.shape {
+            Shape::Records => {
+                while let Some(element) = seq.next_element::<Element>()? {
+                    match element {
+                        Element::Record(record) => {
+                            self.summary.records += 1;
+                            (self.sink)(&record);
+                        }
+                        Element::NotObject => self.summary.not_records += 1,
+                    }
+                }
+            }
+            Shape::LookupEvents => {
+                while let Some(event) = seq.next_element::<LookupEvent>()? {
+                    // The record is JSON text inside a string: parsed on its own, so one bad event
+                    // is one rejected record, not the end of the file.
+                    let parsed = event.0.get().map(|text| serde_json::from_str::<Element>(text));
+                    match parsed {
+                        Some(Ok(Element::Record(record))) => {
+                            self.summary.records += 1;
+                            (self.sink)(&record);
+                        }
+                        _ => self.summary.not_records += 1,
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An element of lookup-events' `Events`: only its `CloudTrailEvent` text is read.
+struct LookupEvent<'a>(Text<'a>);
+
+impl<'de> Deserialize<'de> for LookupEvent<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Pick("CloudTrailEvent").deserialize(deserializer).map(LookupEvent)
+    }
+}
