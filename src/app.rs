@@ -15,8 +15,10 @@ use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, In
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{Assembly, assemble};
-use crate::intake::{ManifestEntry, Processed, read_evidence};
-use crate::report::findings::{Findings, Inputs, Period as PeriodOut, Unused};
+use crate::cloudtrail::coverage::{self, ObservationPeriod};
+use crate::cloudtrail::facts::CloudTrailFacts;
+use crate::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
+use crate::report::findings::{ActivityOut, Findings, Inputs, Period as PeriodOut, Unused};
 use crate::report::{manifest::Manifest, register, write_file};
 use crate::results::{self, CheckResult};
 use crate::timefmt::{Instant, Period, format_instant, parse_as_of};
@@ -61,6 +63,7 @@ fn read_and_account(
     input: &EvidenceArgs,
     config: &Config,
     as_of_override: Option<Instant>,
+    period: Option<ObservationPeriod>,
     quiet: bool,
 ) -> Result<Accounted> {
     let jobs = input.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -84,31 +87,54 @@ fn read_and_account(
         bar.inc(1);
         bar.set_message(crate::evidence::discover::human_bytes(total));
     };
-    let processed = read_evidence(&input.evidence, &config.limits, jobs, &progress)?;
+    let scope = RecordScope {
+        period: period.map(|p| {
+            let day = crate::cloudtrail::aggregate::date_to_day;
+            (day(p.from), day(p.to))
+        }),
+    };
+    let intake = read_evidence(&input.evidence, &config.limits, jobs, scope, &progress)?;
     bar.finish_and_clear();
-    Ok(account_for(processed, as_of_override))
+    Ok(account_for(intake, as_of_override, period))
 }
 
-fn account_for(processed: Vec<Processed>, as_of_override: Option<Instant>) -> Accounted {
+fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<ObservationPeriod>) -> Accounted {
+    let Intake { processed, cloudtrail } = intake;
     let mut entries = Vec::with_capacity(processed.len());
     let mut diagnostics = Vec::new();
     let mut reports = Vec::new();
+    let mut log_files = Vec::new();
     let mut artifacts = Vec::new();
     for item in processed {
         diagnostics.extend(item.diagnostics);
-        if let Some(report) = item.report {
-            artifacts.push(Artifact {
-                kind: item.entry.kind.clone(),
-                account: report.account.clone(),
-                as_of: report.generated_time.or(report.newest_timestamp).map(format_instant),
-                records: report.rows.len(),
-                path: item.entry.path.clone(),
-            });
-            reports.push(report);
+        match item.artifact {
+            Some(Evidence::CredentialReport(report)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: report.account.clone(),
+                    as_of: report.generated_time.or(report.newest_timestamp).map(format_instant),
+                    records: report.rows.len(),
+                    path: item.entry.path.clone(),
+                });
+                reports.push(report);
+            }
+            Some(Evidence::LogFile(file)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: file.context.account.clone(),
+                    as_of: None,
+                    records: file.records,
+                    path: item.entry.path.clone(),
+                });
+                log_files.push(file);
+            }
+            None => {}
         }
         entries.push(item.entry);
     }
-    let assembly = assemble(reports, as_of_override);
+    let mut assembly = assemble(reports, as_of_override);
+    assembly.notes.extend(cloudtrail_notes(&cloudtrail, period));
+    assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, log_files, period);
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
     for entry in &mut entries {
@@ -122,6 +148,38 @@ fn account_for(processed: Vec<Processed>, as_of_override: Option<Instant>) -> Ac
     }
     diagnostics.sort();
     Accounted { entries, diagnostics, assembly, artifacts }
+}
+
+/// What an auditor must know about how CloudTrail records were counted.
+fn cloudtrail_notes(aggregate: &crate::cloudtrail::aggregate::Aggregate, period: Option<ObservationPeriod>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if aggregate.records == 0 {
+        return notes;
+    }
+    notes.push(format!(
+        "CloudTrail: {} records read, {} counted, {} duplicate deliveries (same eventID and content) dropped",
+        aggregate.records, aggregate.counted, aggregate.duplicates
+    ));
+    if !aggregate.conflicts.is_empty() {
+        let shown: Vec<&str> = aggregate.conflicts.iter().take(5).map(String::as_str).collect();
+        notes.push(format!(
+            "CloudTrail: {} eventIDs occur with different content in different files (each version is counted; a copy may have been edited): {}",
+            aggregate.conflicts.len(),
+            shown.join(", ")
+        ));
+    }
+    if aggregate.outside_period > 0
+        && let Some(p) = period
+    {
+        notes.push(format!(
+            "CloudTrail: {} records fall outside the period {}..{} and are not counted",
+            aggregate.outside_period, p.from, p.to
+        ));
+    }
+    if aggregate.undated > 0 {
+        notes.push(format!("CloudTrail: {} records have no readable eventTime and are not counted", aggregate.undated));
+    }
+    notes
 }
 
 fn unused_of(entries: &[ManifestEntry]) -> Vec<Unused> {
@@ -155,7 +213,8 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
     let engagement = args.engagement.clone().or_else(|| config.engagement.clone());
     let catalog = Catalog::embedded()?;
 
-    let accounted = read_and_account(&args.input, &config, as_of_override, quiet)?;
+    let observation = period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
+    let accounted = read_and_account(&args.input, &config, as_of_override, observation, quiet)?;
     let facts = &accounted.assembly.facts;
     let run_as_of = as_of_override.or_else(|| facts.as_of());
     let mut notes = accounted.assembly.notes.clone();
@@ -192,10 +251,10 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
             generated_by: GENERATED_BY.into(),
             engagement: engagement.as_deref(),
             as_of: run_as_of.map(format_instant),
-            period: period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
+            period: facts.cloudtrail.period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
             results: &results,
-            activity: Vec::new(),
-            coverage: Vec::new(),
+            activity: ActivityOut::from_aggregate(&facts.cloudtrail.aggregate),
+            coverage: &facts.cloudtrail.coverage,
             exceptions: &exception_uses,
             notes: &notes,
             inputs: Inputs {
@@ -211,6 +270,12 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
     }
     if formats.contains(&Format::Csv) {
         written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &catalog)?)?);
+        let cloudtrail = &facts.cloudtrail;
+        let rows = match &cloudtrail.period {
+            Some(period) => coverage::grid(&cloudtrail.aggregate, period, &cloudtrail.coverage),
+            None => Vec::new(),
+        };
+        written.push(write_output(&args.out, "coverage.csv", &coverage::render_csv(&rows)?)?);
     }
     let manifest = Manifest {
         schema: crate::report::manifest::SCHEMA,
@@ -266,7 +331,7 @@ fn summary_line(results: &[CheckResult], entries: &[ManifestEntry], written: &[P
 
 fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
     let config = load_config(args.input.config.as_deref())?;
-    let accounted = read_and_account(&args.input, &config, None, quiet)?;
+    let accounted = read_and_account(&args.input, &config, None, None, quiet)?;
     let unused = unused_of(&accounted.entries);
     let mut out = std::io::stdout().lock();
     if args.json {

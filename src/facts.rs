@@ -30,6 +30,7 @@ pub struct AssessedReport {
 pub struct Facts {
     /// One credential report per account: the newest one in the evidence.
     pub credential_reports: Vec<AssessedReport>,
+    pub cloudtrail: crate::cloudtrail::facts::CloudTrailFacts,
 }
 
 /// A report that was read but not used, and why.
@@ -168,9 +169,11 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
 }
 
 impl Facts {
-    /// The run's as-of (DESIGN.md §5): the newest of the reports' own; undated reports have none.
+    /// The run's as-of (DESIGN.md §5): the newest of the artifacts' own (a report's generation time,
+    /// the end of the log period); undated reports have none.
     pub fn as_of(&self) -> Option<Instant> {
-        self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of).max()
+        let reports = self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of);
+        reports.chain(self.cloudtrail.newest()).max()
     }
 }
 

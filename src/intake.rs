@@ -7,13 +7,19 @@ use std::sync::mpsc;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::Serialize;
 
+use sha2::{Digest, Sha256};
+
+use crate::cloudtrail::aggregate::{Aggregate, Dedupe, FileContext, Tally};
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use crate::evidence::{DiscoverError, Input, Recognised, discover, recognise};
+use crate::formats::aws::cloudtrail_log::{self, Shape};
 use crate::formats::aws::credential_report::{self, CredentialReport};
 
 pub const KIND_CREDENTIAL_REPORT_CSV: &str = "aws.iam.credential_report (csv)";
 pub const KIND_CREDENTIAL_REPORT_JSON: &str = "aws.iam.credential_report (json)";
+pub const KIND_CLOUDTRAIL_LOG: &str = "aws.cloudtrail.log";
+pub const KIND_CLOUDTRAIL_LOOKUP: &str = "aws.cloudtrail.lookup_events";
 pub const KIND_ZIP: &str = "zip archive";
 pub const KIND_UNRECOGNISED: &str = "unrecognised";
 pub const KIND_UNREADABLE: &str = "unreadable";
@@ -39,8 +45,43 @@ pub struct ManifestEntry {
 #[derive(Debug)]
 pub struct Processed {
     pub entry: ManifestEntry,
-    pub report: Option<CredentialReport>,
+    pub artifact: Option<Artifact>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a used input contributes to the facts. CloudTrail records are not kept: they went into
+/// the run's [`Aggregate`] as they streamed; what stays is what integrity checking needs.
+#[derive(Debug)]
+pub enum Artifact {
+    CredentialReport(CredentialReport),
+    LogFile(LogFile),
+}
+
+/// A CloudTrail log file (or lookup-events export) that was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    pub path: String,
+    pub sha256: String,
+    /// SHA-256 of the uncompressed content: what digest files list.
+    pub content_sha256: String,
+    /// False when the gzip stream or the JSON broke off: the content (and its hash) is partial.
+    pub complete: bool,
+    pub context: FileContext,
+    pub records: usize,
+    pub lookup_events: bool,
+}
+
+/// Everything read: each input's outcome, sorted by path, and the merged CloudTrail tallies.
+pub struct Intake {
+    pub processed: Vec<Processed>,
+    pub cloudtrail: Aggregate,
+}
+
+/// How CloudTrail records are counted for this run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordScope {
+    /// Inclusive first and last UTC day (days since 1970) of `--period`.
+    pub period: Option<(i32, i32)>,
 }
 
 /// Reads all roots with `jobs` workers; `progress` is called once per input read.
@@ -48,39 +89,60 @@ pub fn read_evidence(
     roots: &[std::path::PathBuf],
     limits: &Limits,
     jobs: usize,
+    scope: RecordScope,
     progress: &(dyn Fn(&ManifestEntry) + Sync),
-) -> Result<Vec<Processed>, DiscoverError> {
+) -> Result<Intake, DiscoverError> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build();
+    let dedupe = Dedupe::default();
     // Two inputs in flight per worker keep every core busy while bounding memory to a few members.
     let (sender, receiver) = mpsc::sync_channel::<Input>(jobs.max(1) * 2);
-    let mut processed = std::thread::scope(|scope| {
-        let walker = scope.spawn(move || discover(roots, limits, &mut |input| drop(sender.send(input))));
-        let work = |receiver: mpsc::Receiver<Input>| -> Vec<Processed> {
+    let (mut processed, cloudtrail) = std::thread::scope(|scope_| {
+        let walker = scope_.spawn(move || discover(roots, limits, &mut |input| drop(sender.send(input))));
+        let work = |receiver: mpsc::Receiver<Input>| -> (Vec<Processed>, Aggregate) {
+            // Tallies merge as they come (associative and commutative), so memory stays flat however
+            // many files there are, and the totals do not depend on which worker read what.
             receiver
                 .into_iter()
                 .par_bridge()
                 .map(|mut input| {
                     input.decode(limits);
-                    let done = process(input);
-                    progress(&done.entry);
+                    let done = process(input, &dedupe, scope);
+                    progress(&done.0.entry);
                     done
                 })
-                .collect()
+                .fold(
+                    || (Vec::new(), Aggregate::default()),
+                    |(mut all, mut total), (processed, tally)| {
+                        all.push(processed);
+                        if let Some(tally) = tally {
+                            total.merge(tally);
+                        }
+                        (all, total)
+                    },
+                )
+                .reduce(
+                    || (Vec::new(), Aggregate::default()),
+                    |(mut all, mut total), (more, tally)| {
+                        all.extend(more);
+                        total.merge(tally);
+                        (all, total)
+                    },
+                )
         };
-        let processed = match &pool {
+        let done = match &pool {
             Ok(pool) => pool.install(|| work(receiver)),
             Err(_) => work(receiver),
         };
         match walker.join() {
-            Ok(result) => result.map(|()| processed),
+            Ok(result) => result.map(|()| done),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })?;
     processed.sort_by(|a, b| (&a.entry.path, &a.entry.sha256).cmp(&(&b.entry.path, &b.entry.sha256)));
-    Ok(processed)
+    Ok(Intake { processed, cloudtrail })
 }
 
-fn process(input: Input) -> Processed {
+fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Option<Aggregate>) {
     let mut entry = ManifestEntry {
         path: input.path,
         size: input.size,
@@ -97,15 +159,24 @@ fn process(input: Input) -> Processed {
         // A readable archive is used as a container: its members are entries of their own.
         entry.kind = KIND_ZIP.into();
         entry.used = input.archive_members.is_some();
-        return Processed { entry, report: None, diagnostics };
+        return (Processed { entry, artifact: None, diagnostics }, None);
     }
     let Some(content) = input.content else {
-        return Processed { entry, report: None, diagnostics };
+        return (Processed { entry, artifact: None, diagnostics }, None);
     };
     if let Some(problem) = &input.problem {
         diagnostics.push(Diagnostic::new(&entry.path, None, problem.clone()));
     }
     let parsed = match recognise(&content) {
+        Recognised::CloudTrailLog => return read_log(entry, diagnostics, &content, Shape::Records, dedupe, scope),
+        Recognised::CloudTrailLookupEvents => {
+            return read_log(entry, diagnostics, &content, Shape::LookupEvents, dedupe, scope);
+        }
+        Recognised::CloudTrailDigest | Recognised::CloudTrailPublicKeys | Recognised::TrailConfig => {
+            entry.kind = KIND_UNRECOGNISED.into();
+            entry.reason = Some("unrecognised: trail configuration and digests are read in a later step".into());
+            return (Processed { entry, artifact: None, diagnostics }, None);
+        }
         Recognised::CredentialReportCsv => {
             entry.kind = KIND_CREDENTIAL_REPORT_CSV.into();
             credential_report::parse_csv(&entry.path, &entry.sha256, &content)
@@ -117,7 +188,7 @@ fn process(input: Input) -> Processed {
         Recognised::Unrecognised(guess) => {
             entry.kind = KIND_UNRECOGNISED.into();
             entry.reason = Some(format!("unrecognised: {guess}"));
-            return Processed { entry, report: None, diagnostics };
+            return (Processed { entry, artifact: None, diagnostics }, None);
         }
     };
     match parsed {
@@ -131,14 +202,77 @@ fn process(input: Input) -> Processed {
                     format!("credential report has no usable rows (all {} rejected)", report.records_read)
                 });
                 diagnostics.extend(report.diagnostics);
-                return Processed { entry, report: None, diagnostics };
+                return (Processed { entry, artifact: None, diagnostics }, None);
             }
             entry.used = true;
-            Processed { entry, report: Some(report), diagnostics }
+            (Processed { entry, artifact: Some(Artifact::CredentialReport(report)), diagnostics }, None)
         }
         Err(e) => {
             entry.reason = Some(e.to_string());
-            Processed { entry, report: None, diagnostics }
+            (Processed { entry, artifact: None, diagnostics }, None)
         }
     }
+}
+
+/// Streams a log file's records into a tally of its own; says how far it got when it broke off.
+fn read_log(
+    mut entry: ManifestEntry,
+    mut diagnostics: Vec<Diagnostic>,
+    content: &[u8],
+    shape: Shape,
+    dedupe: &Dedupe,
+    scope: RecordScope,
+) -> (Processed, Option<Aggregate>) {
+    entry.kind = match shape {
+        Shape::Records => KIND_CLOUDTRAIL_LOG,
+        Shape::LookupEvents => KIND_CLOUDTRAIL_LOOKUP,
+    }
+    .into();
+    let context = FileContext::from_path(&entry.path);
+    let mut tally = Tally::new(&entry.path, context.clone(), dedupe, scope.period);
+    let summary = cloudtrail_log::read(content, shape, &mut |record| tally.add(record));
+    let tally = tally.finish();
+    let gzip_damaged = entry.reason.as_deref().is_some_and(|r| r.contains("gzip stream damaged"));
+    entry.records_read = Some(summary.records + summary.not_records);
+    entry.records_rejected = Some(summary.not_records + tally.undated as usize);
+    if summary.not_records > 0 {
+        diagnostics.push(Diagnostic::new(
+            &entry.path,
+            None,
+            format!("{} elements are not CloudTrail records (not objects, or events without a record): not counted", summary.not_records),
+        ));
+    }
+    if tally.undated > 0 {
+        diagnostics.push(Diagnostic::new(
+            &entry.path,
+            None,
+            format!("{} records have no readable eventTime: not counted", tally.undated),
+        ));
+    }
+    if let Some(stopped) = &summary.stopped {
+        add_reason(&mut entry, stopped.clone());
+        diagnostics.push(Diagnostic::new(&entry.path, None, stopped.clone()));
+    }
+    entry.used = summary.records > 0 || summary.stopped.is_none();
+    if !entry.used {
+        add_reason(&mut entry, "no CloudTrail record could be read".into());
+    }
+    let file = LogFile {
+        path: entry.path.clone(),
+        sha256: entry.sha256.clone(),
+        content_sha256: hex::encode(Sha256::digest(content)),
+        complete: summary.stopped.is_none() && !gzip_damaged,
+        context,
+        records: summary.records,
+        lookup_events: shape == Shape::LookupEvents,
+    };
+    let artifact = entry.used.then_some(Artifact::LogFile(file));
+    (Processed { entry, artifact, diagnostics }, Some(tally))
+}
+
+fn add_reason(entry: &mut ManifestEntry, reason: String) {
+    entry.reason = Some(match entry.reason.take() {
+        Some(earlier) => format!("{earlier}; {reason}"),
+        None => reason,
+    });
 }

@@ -232,6 +232,9 @@ fn content_key(record: &Record, account: &str, region: &str) -> u64 {
     h.finish()
 }
 
+/// A record an auditor can look up: when, its eventID, and the file it is in.
+pub type Example = (i64, String, String);
+
 /// Counts of one detection or activity kind in one account/region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Activity {
@@ -241,14 +244,16 @@ pub struct Activity {
     pub first: i64,
     pub last: i64,
     pub by_principal: BTreeMap<String, u64>,
-    /// The earliest successful calls: (eventTime, eventID).
-    pub examples: Vec<(i64, String)>,
+    /// The earliest successful calls. Copies of a duplicate delivery are examples too (with their own
+    /// file), so which copy was counted does not change the list.
+    pub examples: Vec<Example>,
     /// The earliest refused calls.
-    pub refused_examples: Vec<(i64, String)>,
+    pub refused_examples: Vec<Example>,
 }
 
 impl Activity {
-    fn add(&mut self, time: i64, principal: &str, event_id: &str, refused: bool) {
+    fn add(&mut self, example: Example, principal: &str, refused: bool) {
+        let time = example.0;
         if self.count == 0 {
             (self.first, self.last) = (time, time);
         }
@@ -262,21 +267,24 @@ impl Activity {
         } else {
             &mut self.examples
         };
-        keep_examples(examples, vec![(time, event_id.to_string())]);
+        keep_examples(examples, vec![example]);
+    }
+
+    /// A duplicate delivery: not counted again, but a candidate example.
+    fn add_copy(&mut self, example: Example, refused: bool) {
+        let examples = if refused { &mut self.refused_examples } else { &mut self.examples };
+        keep_examples(examples, vec![example]);
     }
 
     fn merge(&mut self, other: Activity) {
-        if other.count == 0 {
-            return;
-        }
-        if self.count == 0 {
-            *self = other;
-            return;
+        if self.count == 0 && other.count > 0 {
+            (self.first, self.last) = (other.first, other.last);
+        } else if other.count > 0 {
+            self.first = self.first.min(other.first);
+            self.last = self.last.max(other.last);
         }
         self.count += other.count;
         self.refused += other.refused;
-        self.first = self.first.min(other.first);
-        self.last = self.last.max(other.last);
         for (principal, n) in other.by_principal {
             *self.by_principal.entry(principal).or_default() += n;
         }
@@ -289,7 +297,7 @@ impl Activity {
     }
 }
 
-fn keep_examples(examples: &mut Vec<(i64, String)>, more: Vec<(i64, String)>) {
+fn keep_examples(examples: &mut Vec<Example>, more: Vec<Example>) {
     examples.extend(more);
     examples.sort();
     examples.dedup();
@@ -305,27 +313,34 @@ pub struct ConsoleLogins {
     pub without_mfa: u64,
     pub first: i64,
     pub last: i64,
-    /// The earliest sign-ins without MFA: (eventTime, eventID).
-    pub examples: Vec<(i64, String)>,
+    /// The earliest sign-ins without MFA.
+    pub examples: Vec<Example>,
 }
 
 impl ConsoleLogins {
+    fn count(&self) -> u64 {
+        self.with_mfa + self.without_mfa
+    }
+
     fn merge(&mut self, other: ConsoleLogins) {
-        if self.with_mfa + self.without_mfa == 0 {
-            *self = other;
-            return;
+        if other.count() > 0 {
+            if self.count() == 0 {
+                (self.first, self.last) = (other.first, other.last);
+                (self.account, self.identity_type) = (other.account, other.identity_type);
+            } else {
+                self.first = self.first.min(other.first);
+                self.last = self.last.max(other.last);
+                // Deterministic whichever file came first: the smallest account and type win.
+                if other.account < self.account {
+                    self.account = other.account;
+                }
+                if other.identity_type < self.identity_type {
+                    self.identity_type = other.identity_type;
+                }
+            }
         }
         self.with_mfa += other.with_mfa;
         self.without_mfa += other.without_mfa;
-        self.first = self.first.min(other.first);
-        self.last = self.last.max(other.last);
-        // Deterministic whichever file came first: the lexically smallest account and type win.
-        if other.account < self.account {
-            self.account = other.account;
-        }
-        if other.identity_type < self.identity_type {
-            self.identity_type = other.identity_type;
-        }
         keep_examples(&mut self.examples, other.examples);
     }
 }
@@ -397,6 +412,7 @@ fn min_option(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// Tallies one file. Places (account, region) are interned per file: a file rarely holds more than
 /// one, and the hot loop then compares a couple of short strings instead of hashing owned keys.
 pub struct Tally<'d> {
+    path: String,
     context: FileContext,
     dedupe: &'d Dedupe,
     period: Option<(i32, i32)>,
@@ -411,8 +427,9 @@ pub struct Tally<'d> {
 impl<'d> Tally<'d> {
     /// `period`: inclusive first and last day (days since 1970) to count; records outside it are
     /// only counted as outside.
-    pub fn new(context: FileContext, dedupe: &'d Dedupe, period: Option<(i32, i32)>) -> Tally<'d> {
+    pub fn new(path: &str, context: FileContext, dedupe: &'d Dedupe, period: Option<(i32, i32)>) -> Tally<'d> {
         Tally {
+            path: path.to_string(),
             context,
             dedupe,
             period,
@@ -463,6 +480,7 @@ impl<'d> Tally<'d> {
                 Admission::New => {}
                 Admission::Duplicate => {
                     self.aggregate.duplicates += 1;
+                    self.add_copy_examples(record, place, time, event_id);
                     return;
                 }
                 Admission::Conflict => {
@@ -483,8 +501,9 @@ impl<'d> Tally<'d> {
         }
         let principal = principal(record, account);
         let refused = record.error_code.get().is_some();
+        let example = (time, event_id.to_string(), self.path.clone());
         for kind in kinds.iter() {
-            self.activity.entry((kind, place)).or_default().add(time, &principal, event_id, refused);
+            self.activity.entry((kind, place)).or_default().add(example.clone(), &principal, refused);
         }
         if let Some(mfa) = login {
             let logins = self.console.entry(principal).or_insert_with(|| ConsoleLogins {
@@ -500,8 +519,26 @@ impl<'d> Tally<'d> {
                 logins.with_mfa += 1;
             } else {
                 logins.without_mfa += 1;
-                keep_examples(&mut logins.examples, vec![(time, event_id.to_string())]);
+                keep_examples(&mut logins.examples, vec![example]);
             }
+        }
+    }
+
+    fn add_copy_examples(&mut self, record: &Record, place: usize, time: i64, event_id: &str) {
+        let kinds = detect::classify(record);
+        let login = detect::console_login(record);
+        if kinds.is_empty() && login != Some(false) {
+            return;
+        }
+        let example = (time, event_id.to_string(), self.path.clone());
+        let refused = record.error_code.get().is_some();
+        for kind in kinds.iter() {
+            self.activity.entry((kind, place)).or_default().add_copy(example.clone(), refused);
+        }
+        if login == Some(false) {
+            let account = &self.places[place].0;
+            let logins = self.console.entry(principal(record, account)).or_default();
+            keep_examples(&mut logins.examples, vec![example]);
         }
     }
 
@@ -552,7 +589,7 @@ mod tests {
     use crate::formats::aws::cloudtrail_log::{Shape, read};
 
     fn tally(path: &str, json: &str, dedupe: &Dedupe) -> Aggregate {
-        let mut tally = Tally::new(FileContext::from_path(path), dedupe, None);
+        let mut tally = Tally::new(path, FileContext::from_path(path), dedupe, None);
         let summary = read(json.as_bytes(), Shape::Records, &mut |r| tally.add(r));
         assert_eq!(summary.stopped, None);
         tally.finish()
@@ -623,7 +660,8 @@ mod tests {
         let key = (Kind::Tampering, "111122223333".to_string(), "us-east-1".to_string());
         let tampering = &forward.activity[&key];
         assert_eq!((tampering.count, tampering.refused, tampering.succeeded()), (2, 1, 1));
-        assert_eq!(tampering.examples, [(event_time("2026-07-01T00:00:00Z").unwrap(), "a".to_string())]);
+        let path = "AWSLogs/111122223333/CloudTrail/us-east-1/f.json".to_string();
+        assert_eq!(tampering.examples, [(event_time("2026-07-01T00:00:00Z").unwrap(), "a".to_string(), path)]);
         let bob = &forward.console["arn:aws:iam::111122223333:user/bob"];
         assert_eq!((bob.with_mfa, bob.without_mfa, bob.identity_type.as_str()), (0, 1, "IAMUser"));
     }

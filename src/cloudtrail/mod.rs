@@ -2,3 +2,5 @@
 
 pub mod aggregate;
 pub mod detect;
+pub mod coverage;
+pub mod facts;

@@ -16,6 +16,17 @@ pub enum Recognised {
     CredentialReportCsv,
     /// `aws iam get-credential-report` JSON (also wrapped as a recorded API response).
     CredentialReportJson,
+    /// A CloudTrail log file, `{"Records": [...]}` (delivered `.json.gz` or plain).
+    CloudTrailLog,
+    /// `aws cloudtrail lookup-events` output, `{"Events": [{"CloudTrailEvent": "..."}]}`.
+    CloudTrailLookupEvents,
+    /// A CloudTrail digest file (log file integrity validation).
+    CloudTrailDigest,
+    /// `aws cloudtrail list-public-keys` (the keys digests are signed with).
+    CloudTrailPublicKeys,
+    /// Trail configuration or regions: describe-trails, get-trail-status, get-event-selectors,
+    /// `ec2 describe-regions`.
+    TrailConfig,
     /// Not evidence this version analyses; the text says what it looks like.
     Unrecognised(String),
 }
@@ -70,6 +81,13 @@ fn looks_mostly_text(text: &[u8]) -> bool {
 }
 
 fn recognise_json_object(text: &[u8]) -> Recognised {
+    // Log files are most of the volume and may be truncated: their first key decides without a
+    // scan of the whole file (which a truncated file would fail).
+    match first_key(text).as_deref() {
+        Some("Records") => return Recognised::CloudTrailLog,
+        Some("Events") => return Recognised::CloudTrailLookupEvents,
+        _ => {}
+    }
     let keys = match top_level_keys(text) {
         Ok(keys) => keys,
         Err(e) => return Recognised::Unrecognised(format!("invalid JSON: {e}")),
@@ -92,25 +110,30 @@ fn classify_keys(keys: &BTreeSet<String>) -> Recognised {
     if has("Content") && (has("ReportFormat") || has("GeneratedTime") || keys.len() == 1) {
         return Recognised::CredentialReportJson;
     }
+    if has("Records") {
+        return Recognised::CloudTrailLog;
+    }
+    if has("Events") {
+        return Recognised::CloudTrailLookupEvents;
+    }
+    if has("logFiles") && has("digestStartTime") {
+        return Recognised::CloudTrailDigest;
+    }
+    if has("PublicKeyList") {
+        return Recognised::CloudTrailPublicKeys;
+    }
+    if ["trailList", "IsLogging", "EventSelectors", "AdvancedEventSelectors", "Regions"].iter().any(|k| has(k)) {
+        return Recognised::TrailConfig;
+    }
     let guess = if has("Error") {
         "AWS API error response (holds no evidence)".to_string()
-    } else if has("Records") {
-        "CloudTrail log file (CloudTrail analysis is not in this version)".into()
-    } else if has("logFiles") && has("digestStartTime") {
-        "CloudTrail digest file (CloudTrail analysis is not in this version)".into()
     } else if has("State") && keys.iter().all(|k| ["State", "Description", "ResponseMetadata"].contains(&k.as_str())) {
         "generate-credential-report status (holds no report; export get-credential-report instead)".into()
     } else if has("value") || has("@odata.context") {
         "Microsoft Graph export (Entra ID analysis is not in this version)".into()
     } else {
         let known = [
-            ("trailList", "cloudtrail describe-trails"),
             ("Trails", "cloudtrail list-trails"),
-            ("IsLogging", "cloudtrail get-trail-status"),
-            ("EventSelectors", "cloudtrail get-event-selectors"),
-            ("AdvancedEventSelectors", "cloudtrail get-event-selectors"),
-            ("Events", "cloudtrail lookup-events"),
-            ("Regions", "ec2 describe-regions"),
             ("SecurityGroups", "ec2 describe-security-groups"),
             ("Volumes", "ec2 describe-volumes"),
             ("Snapshots", "ec2 describe-snapshots"),
@@ -135,6 +158,15 @@ fn classify_keys(keys: &BTreeSet<String>) -> Recognised {
 
 fn ellipsis(total: usize, shown: usize) -> String {
     if total > shown { format!(", … ({total} in all)") } else { String::new() }
+}
+
+/// The first key of a JSON object, read without looking further.
+fn first_key(text: &[u8]) -> Option<String> {
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = text[start..].strip_prefix(b"{")?;
+    let key = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    let mut de = serde_json::Deserializer::from_slice(&rest[key..]);
+    <String as serde::Deserialize>::deserialize(&mut de).ok()
 }
 
 /// The keys of a top-level JSON object, skipping every value without building it, so sniffing a
@@ -189,7 +221,6 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(guess(b""), "empty file");
-        assert!(guess(br#"{"Records": []}"#).starts_with("CloudTrail log file"));
         assert!(
             guess(br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#)
                 .contains("error response")
@@ -199,6 +230,19 @@ mod tests {
         assert!(guess(b"user,arn,foo\n").starts_with("CSV with columns user, arn, foo"));
         assert_eq!(guess(b"\x00\x01\x02binary"), "binary data");
         assert_eq!(guess(b"collected by Bob on Monday"), "plain text");
+    }
+
+    #[test]
+    fn cloudtrail_kinds_by_keys_and_a_truncated_log_by_its_first_key() {
+        assert_eq!(recognise(br#"{"Records": []}"#), Recognised::CloudTrailLog);
+        assert_eq!(recognise(b"\n  {\n \"Records\": [{\"eventID\": \"x\", "), Recognised::CloudTrailLog);
+        assert_eq!(recognise(br#"{"NextToken": "t", "Records": []}"#), Recognised::CloudTrailLog);
+        assert_eq!(recognise(br#"{"Events": [{"CloudTrailEvent": "{}"}]}"#), Recognised::CloudTrailLookupEvents);
+        let digest = br#"{"awsAccountId": "1", "digestStartTime": "x", "logFiles": []}"#;
+        assert_eq!(recognise(digest), Recognised::CloudTrailDigest);
+        assert_eq!(recognise(br#"{"PublicKeyList": []}"#), Recognised::CloudTrailPublicKeys);
+        assert_eq!(recognise(br#"{"status_code": 200, "data": {"IsLogging": true}}"#), Recognised::TrailConfig);
+        assert_eq!(recognise(br#"{"Regions": [{"RegionName": "us-east-1"}]}"#), Recognised::TrailConfig);
     }
 
     #[test]

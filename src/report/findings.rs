@@ -28,8 +28,67 @@ pub struct Inputs {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Activity and coverage summaries come from log evidence, which this version does not read yet;
-/// they are present (empty) so consumers can rely on the schema.
+/// One activity summary: a CIS 4.x predicate's matches in one account/region.
+#[derive(Debug, Serialize)]
+pub struct ActivityOut {
+    pub check: &'static str,
+    pub account: String,
+    pub region: String,
+    pub count: u64,
+    /// Of `count`, calls refused with an error code.
+    pub refused: u64,
+    pub first: String,
+    pub last: String,
+    /// The 20 principals with most matches (ties by name).
+    pub by_principal: serde_json::Map<String, serde_json::Value>,
+    /// The earliest matches' eventIDs, to look up.
+    pub example_event_ids: Vec<String>,
+}
+
+impl ActivityOut {
+    pub fn from_aggregate(aggregate: &crate::cloudtrail::aggregate::Aggregate) -> Vec<ActivityOut> {
+        let time = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_default();
+        let mut out: Vec<ActivityOut> = aggregate
+            .activity
+            .iter()
+            .filter_map(|((kind, account, region), activity)| {
+                let check = kind.activity_id()?;
+                if activity.count == 0 {
+                    return None;
+                }
+                let mut principals: Vec<(&String, &u64)> = activity.by_principal.iter().collect();
+                principals.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                let mut examples: Vec<(i64, String)> = activity
+                    .examples
+                    .iter()
+                    .chain(&activity.refused_examples)
+                    .map(|(t, id, _)| (*t, id.clone()))
+                    .collect();
+                examples.sort();
+                examples.dedup();
+                examples.truncate(crate::cloudtrail::aggregate::EXAMPLES);
+                Some(ActivityOut {
+                    check,
+                    account: account.clone(),
+                    region: region.clone(),
+                    count: activity.count,
+                    refused: activity.refused,
+                    first: time(activity.first),
+                    last: time(activity.last),
+                    by_principal: principals
+                        .into_iter()
+                        .take(20)
+                        .map(|(p, n)| (p.clone(), serde_json::Value::from(*n)))
+                        .collect(),
+                    example_event_ids: examples.into_iter().map(|(_, id)| id).collect(),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.check, &a.account, &a.region).cmp(&(b.check, &b.account, &b.region)));
+        out
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct Findings<'a> {
     pub schema: &'static str,
@@ -38,8 +97,8 @@ pub struct Findings<'a> {
     pub as_of: Option<String>,
     pub period: Option<Period>,
     pub results: &'a [CheckResult],
-    pub activity: Vec<serde_json::Value>,
-    pub coverage: Vec<serde_json::Value>,
+    pub activity: Vec<ActivityOut>,
+    pub coverage: &'a [crate::cloudtrail::coverage::RegionCoverage],
     pub exceptions: &'a [ExceptionUse],
     /// What an auditor must know to read the results: where as-of dates came from, suspicious dates.
     pub notes: &'a [String],

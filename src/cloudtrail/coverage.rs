@@ -1,0 +1,198 @@
+//! Which accounts, regions and days the CloudTrail evidence covers over the observation period,
+//! and where it does not: the `coverage[]` of findings.json and the rows of coverage.csv.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::aggregate::{Aggregate, Cell, date_to_day, day_to_date};
+
+/// The observation period, inclusive UTC days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObservationPeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// True when `--period` set it; otherwise it spans the records found.
+    pub given: bool,
+}
+
+impl ObservationPeriod {
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    fn day_range(&self) -> (i32, i32) {
+        (date_to_day(self.from), date_to_day(self.to))
+    }
+
+    /// The first..last UTC day of the records, when there are any.
+    pub fn of_records(aggregate: &Aggregate) -> Option<ObservationPeriod> {
+        let first = aggregate.cells.keys().map(|(_, _, day)| *day).min()?;
+        let last = aggregate.cells.keys().map(|(_, _, day)| *day).max()?;
+        Some(ObservationPeriod { from: day_to_date(first)?, to: day_to_date(last)?, given: false })
+    }
+}
+
+/// One account/region over the period: the `coverage[]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionCoverage {
+    pub account: String,
+    pub region: String,
+    pub days_covered: i64,
+    pub days_in_period: i64,
+    /// Inclusive `[from, to]` day ranges without a record.
+    pub gaps: Vec<[String; 2]>,
+    /// The longest run of whole UTC hours without a record, inside the period.
+    pub longest_silence_hours: i64,
+    pub records: u64,
+    pub files: u64,
+}
+
+/// Coverage of every account/region with records, plus `expected` ones (enabled regions, trail
+/// scopes) that have none, sorted by account and region.
+pub fn coverage(
+    aggregate: &Aggregate,
+    period: &ObservationPeriod,
+    expected: &BTreeSet<(String, String)>,
+) -> Vec<RegionCoverage> {
+    let (from, to) = period.day_range();
+    let mut places: BTreeMap<(String, String), BTreeMap<i32, Cell>> = BTreeMap::new();
+    for ((account, region, day), cell) in &aggregate.cells {
+        let days = places.entry((account.clone(), region.clone())).or_default();
+        if (from..=to).contains(day) {
+            days.insert(*day, *cell);
+        }
+    }
+    for place in expected {
+        places.entry(place.clone()).or_default();
+    }
+    places
+        .into_iter()
+        .map(|((account, region), days)| {
+            let gaps = gaps(&days, from, to);
+            let hours = aggregate.hours.get(&(account.clone(), region.clone()));
+            RegionCoverage {
+                days_covered: days.len() as i64,
+                days_in_period: period.days(),
+                gaps: gaps
+                    .iter()
+                    .map(|(a, b)| [format_day(*a), format_day(*b)])
+                    .collect(),
+                longest_silence_hours: longest_silence(hours, from, to),
+                records: days.values().map(|c| c.records).sum(),
+                files: days.values().map(|c| c.files).sum(),
+                account,
+                region,
+            }
+        })
+        .collect()
+}
+
+fn format_day(day: i32) -> String {
+    day_to_date(day).map(|d| d.to_string()).unwrap_or_else(|| format!("day {day}"))
+}
+
+/// Inclusive runs of days in `from..=to` that are not in `days`.
+fn gaps(days: &BTreeMap<i32, Cell>, from: i32, to: i32) -> Vec<(i32, i32)> {
+    let mut out = Vec::new();
+    let mut next = from;
+    for &day in days.keys() {
+        if day > next {
+            out.push((next, day - 1));
+        }
+        next = day + 1;
+    }
+    if next <= to {
+        out.push((next, to));
+    }
+    out
+}
+
+/// The longest run of hours without a record between the period's first hour and its last.
+fn longest_silence(hours: Option<&BTreeSet<i64>>, from: i32, to: i32) -> i64 {
+    let (start, end) = (i64::from(from) * 24, i64::from(to) * 24 + 23);
+    let mut longest = 0;
+    let mut next = start;
+    for &hour in hours.into_iter().flatten().filter(|h| (start..=end).contains(*h)) {
+        longest = longest.max(hour - next);
+        next = hour + 1;
+    }
+    longest.max(end + 1 - next)
+}
+
+/// One row of coverage.csv: a cell of the grid, zero-record cells included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoverageRow {
+    pub account: String,
+    pub region: String,
+    pub day: String,
+    pub records: u64,
+    pub files: u64,
+}
+
+/// Every account/region of `coverage` × every day of the period.
+pub fn grid(aggregate: &Aggregate, period: &ObservationPeriod, coverage: &[RegionCoverage]) -> Vec<CoverageRow> {
+    let (from, to) = period.day_range();
+    let mut rows = Vec::new();
+    for place in coverage {
+        for day in from..=to {
+            let key = (place.account.clone(), place.region.clone(), day);
+            let cell = aggregate.cells.get(&key).copied().unwrap_or_default();
+            rows.push(CoverageRow {
+                account: place.account.clone(),
+                region: place.region.clone(),
+                day: format_day(day),
+                records: cell.records,
+                files: cell.files,
+            });
+        }
+    }
+    rows
+}
+
+pub fn render_csv(rows: &[CoverageRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    if rows.is_empty() {
+        writer.write_record(["account", "region", "day", "records", "files"])?;
+    }
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> i32 {
+        date_to_day(text.parse().unwrap())
+    }
+
+    #[test]
+    fn gaps_are_inclusive_ranges_and_silence_counts_whole_hours() {
+        let mut aggregate = Aggregate::default();
+        let place = ("111122223333".to_string(), "us-east-1".to_string());
+        for d in ["2026-07-02", "2026-07-03", "2026-07-06"] {
+            aggregate.cells.insert((place.0.clone(), place.1.clone(), day(d)), Cell { records: 2, files: 1 });
+        }
+        // Records at 10:00 on the 2nd, 23:00 on the 3rd and 00:00 on the 6th.
+        let hours = [day("2026-07-02") as i64 * 24 + 10, day("2026-07-03") as i64 * 24 + 23, day("2026-07-06") as i64 * 24];
+        aggregate.hours.insert(place.clone(), hours.into_iter().collect());
+        let period = ObservationPeriod { from: "2026-07-01".parse().unwrap(), to: "2026-07-07".parse().unwrap(), given: true };
+        let expected: BTreeSet<_> = [("111122223333".to_string(), "eu-west-1".to_string())].into();
+        let rows = coverage(&aggregate, &period, &expected);
+        assert_eq!(rows.len(), 2);
+        let blind = &rows[0];
+        assert_eq!((blind.region.as_str(), blind.days_covered, blind.longest_silence_hours), ("eu-west-1", 0, 7 * 24));
+        assert_eq!(blind.gaps, [["2026-07-01".to_string(), "2026-07-07".to_string()]]);
+        let seen = &rows[1];
+        assert_eq!((seen.days_covered, seen.days_in_period, seen.records), (3, 7, 6));
+        let gaps: Vec<[&str; 2]> = seen.gaps.iter().map(|[a, b]| [a.as_str(), b.as_str()]).collect();
+        assert_eq!(gaps, [["2026-07-01", "2026-07-01"], ["2026-07-04", "2026-07-05"], ["2026-07-07", "2026-07-07"]]);
+        // 34 h before the first record, 48 h from the 4th to the 5th, 47 h after the last: 48 h.
+        assert_eq!(seen.longest_silence_hours, 48);
+        assert_eq!(grid(&aggregate, &period, &rows).len(), 14);
+    }
+}

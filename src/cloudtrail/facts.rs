@@ -1,0 +1,51 @@
+//! The CloudTrail part of the facts: the merged record tallies, the log files read, and the
+//! observation period the coverage checks measure against.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::aggregate::Aggregate;
+use super::coverage::{self, ObservationPeriod, RegionCoverage};
+use crate::intake::LogFile;
+use crate::timefmt::Instant;
+
+#[derive(Debug, Default)]
+pub struct CloudTrailFacts {
+    pub aggregate: Aggregate,
+    pub log_files: Vec<LogFile>,
+    pub period: Option<ObservationPeriod>,
+    /// Regions logging must cover per account beyond those with records (enabled regions, trail scopes).
+    pub expected_regions: BTreeSet<(String, String)>,
+    /// Per account/region coverage over the period (computed once, read by checks and outputs).
+    pub coverage: Vec<RegionCoverage>,
+}
+
+impl CloudTrailFacts {
+    pub fn new(aggregate: Aggregate, log_files: Vec<LogFile>, given: Option<ObservationPeriod>) -> CloudTrailFacts {
+        let period = given.or_else(|| ObservationPeriod::of_records(&aggregate));
+        let mut facts = CloudTrailFacts { aggregate, log_files, period, ..CloudTrailFacts::default() };
+        facts.recompute_coverage();
+        facts
+    }
+
+    pub fn recompute_coverage(&mut self) {
+        self.coverage = match &self.period {
+            Some(period) => coverage::coverage(&self.aggregate, period, &self.expected_regions),
+            None => Vec::new(),
+        };
+    }
+
+    /// Accounts with at least one counted record.
+    pub fn accounts_with_records(&self) -> BTreeSet<&str> {
+        self.aggregate.cells.keys().map(|(account, _, _)| account.as_str()).collect()
+    }
+
+    /// The SHA-256 of each log file by path, for evidence references.
+    pub fn file_hashes(&self) -> BTreeMap<&str, &str> {
+        self.log_files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())).collect()
+    }
+
+    /// The end of the log period: the newest record.
+    pub fn newest(&self) -> Option<Instant> {
+        self.aggregate.newest.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+    }
+}
