@@ -12,11 +12,11 @@ use serde::Serialize;
 use crate::catalog::{Catalog, Severity};
 use crate::checks::{Status, evaluate_all};
 use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
+use crate::cloudtrail::coverage::{self, ObservationPeriod};
+use crate::cloudtrail::facts::CloudTrailFacts;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{Assembly, assemble};
-use crate::cloudtrail::coverage::{self, ObservationPeriod};
-use crate::cloudtrail::facts::CloudTrailFacts;
 use crate::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
 use crate::report::findings::{ActivityOut, Findings, Inputs, Period as PeriodOut, Unused};
 use crate::report::{manifest::Manifest, register, write_file};
@@ -151,7 +151,10 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
 }
 
 /// What an auditor must know about how CloudTrail records were counted.
-fn cloudtrail_notes(aggregate: &crate::cloudtrail::aggregate::Aggregate, period: Option<ObservationPeriod>) -> Vec<String> {
+fn cloudtrail_notes(
+    aggregate: &crate::cloudtrail::aggregate::Aggregate,
+    period: Option<ObservationPeriod>,
+) -> Vec<String> {
     let mut notes = Vec::new();
     if aggregate.records == 0 {
         return notes;

@@ -69,6 +69,9 @@ pub struct LogFile {
     pub context: FileContext,
     pub records: usize,
     pub lookup_events: bool,
+    /// Oldest and newest eventTime in the file (epoch seconds).
+    pub oldest: Option<i64>,
+    pub newest: Option<i64>,
 }
 
 /// Everything read: each input's outcome, sorted by path, and the merged CloudTrail tallies.
@@ -231,6 +234,7 @@ fn read_log(
     let context = FileContext::from_path(&entry.path);
     let mut tally = Tally::new(&entry.path, context.clone(), dedupe, scope.period);
     let summary = cloudtrail_log::read(content, shape, &mut |record| tally.add(record));
+    let span = tally.span();
     let tally = tally.finish();
     let gzip_damaged = entry.reason.as_deref().is_some_and(|r| r.contains("gzip stream damaged"));
     entry.records_read = Some(summary.records + summary.not_records);
@@ -239,7 +243,10 @@ fn read_log(
         diagnostics.push(Diagnostic::new(
             &entry.path,
             None,
-            format!("{} elements are not CloudTrail records (not objects, or events without a record): not counted", summary.not_records),
+            format!(
+                "{} elements are not CloudTrail records (not objects, or events without a record): not counted",
+                summary.not_records
+            ),
         ));
     }
     if tally.undated > 0 {
@@ -265,6 +272,8 @@ fn read_log(
         context,
         records: summary.records,
         lookup_events: shape == Shape::LookupEvents,
+        oldest: span.map(|s| s.0),
+        newest: span.map(|s| s.1),
     };
     let artifact = entry.used.then_some(Artifact::LogFile(file));
     (Processed { entry, artifact, diagnostics }, Some(tally))

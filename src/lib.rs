@@ -6,8 +6,8 @@
 pub mod app;
 pub mod catalog;
 pub mod checks;
-pub mod cloudtrail;
 pub mod cli;
+pub mod cloudtrail;
 pub mod config;
 pub mod diagnostic;
 pub mod evidence;

@@ -1,6 +1,7 @@
 //! Checks: pure functions over facts, one per catalog id. They decide pass, fail or unknown for
 //! every member of a check's population; severity, mappings and wording come from the catalog.
 
+pub mod cloudtrail;
 pub mod credentials;
 
 use serde::Serialize;
@@ -59,8 +60,8 @@ pub struct Rule {
 }
 
 /// Every rule gapscope has. The catalog test proves each has a catalog entry and vice versa.
-pub fn rules() -> &'static [Rule] {
-    credentials::RULES
+pub fn rules() -> Vec<&'static Rule> {
+    [credentials::RULES, cloudtrail::RULES].into_iter().flatten().collect()
 }
 
 /// Runs every rule over the facts.

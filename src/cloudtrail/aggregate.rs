@@ -232,8 +232,15 @@ fn content_key(record: &Record, account: &str, region: &str) -> u64 {
     h.finish()
 }
 
-/// A record an auditor can look up: when, its eventID, and the file it is in.
-pub type Example = (i64, String, String);
+/// A record an auditor can look up. Ordered by time first: the earliest examples are kept.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Example {
+    pub time: i64,
+    pub event_id: String,
+    pub file: String,
+    pub event_name: String,
+    pub principal: String,
+}
 
 /// Counts of one detection or activity kind in one account/region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -252,15 +259,16 @@ pub struct Activity {
 }
 
 impl Activity {
-    fn add(&mut self, example: Example, principal: &str, refused: bool) {
-        let time = example.0;
+    fn add(&mut self, example: Example, refused: bool) {
+        let time = example.time;
+        let principal = example.principal.clone();
         if self.count == 0 {
             (self.first, self.last) = (time, time);
         }
         self.count += 1;
         self.first = self.first.min(time);
         self.last = self.last.max(time);
-        *self.by_principal.entry(principal.to_string()).or_default() += 1;
+        *self.by_principal.entry(principal).or_default() += 1;
         let examples = if refused {
             self.refused += 1;
             &mut self.refused_examples
@@ -276,7 +284,7 @@ impl Activity {
         keep_examples(examples, vec![example]);
     }
 
-    fn merge(&mut self, other: Activity) {
+    pub fn merge(&mut self, other: Activity) {
         if self.count == 0 && other.count > 0 {
             (self.first, self.last) = (other.first, other.last);
         } else if other.count > 0 {
@@ -422,6 +430,8 @@ pub struct Tally<'d> {
     activity: HashMap<(Kind, usize), Activity>,
     console: HashMap<String, ConsoleLogins>,
     aggregate: Aggregate,
+    /// Oldest and newest eventTime in the file, duplicates and records outside the period included.
+    span: Option<(i64, i64)>,
 }
 
 impl<'d> Tally<'d> {
@@ -439,7 +449,13 @@ impl<'d> Tally<'d> {
             activity: HashMap::new(),
             console: HashMap::new(),
             aggregate: Aggregate::default(),
+            span: None,
         }
+    }
+
+    /// Oldest and newest eventTime of the records read so far.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        self.span
     }
 
     pub fn add(&mut self, record: &Record) {
@@ -448,6 +464,10 @@ impl<'d> Tally<'d> {
             self.aggregate.undated += 1;
             return;
         };
+        self.span = Some(match self.span {
+            Some((oldest, newest)) => (oldest.min(time), newest.max(time)),
+            None => (time, time),
+        });
         let day = day_of(time);
         if let Some((from, to)) = self.period
             && (day < from || day > to)
@@ -501,9 +521,9 @@ impl<'d> Tally<'d> {
         }
         let principal = principal(record, account);
         let refused = record.error_code.get().is_some();
-        let example = (time, event_id.to_string(), self.path.clone());
+        let example = self.example(record, time, event_id, principal.clone());
         for kind in kinds.iter() {
-            self.activity.entry((kind, place)).or_default().add(example.clone(), &principal, refused);
+            self.activity.entry((kind, place)).or_default().add(example.clone(), refused);
         }
         if let Some(mfa) = login {
             let logins = self.console.entry(principal).or_insert_with(|| ConsoleLogins {
@@ -530,15 +550,25 @@ impl<'d> Tally<'d> {
         if kinds.is_empty() && login != Some(false) {
             return;
         }
-        let example = (time, event_id.to_string(), self.path.clone());
+        let who = principal(record, &self.places[place].0);
+        let example = self.example(record, time, event_id, who.clone());
         let refused = record.error_code.get().is_some();
         for kind in kinds.iter() {
             self.activity.entry((kind, place)).or_default().add_copy(example.clone(), refused);
         }
         if login == Some(false) {
-            let account = &self.places[place].0;
-            let logins = self.console.entry(principal(record, account)).or_default();
+            let logins = self.console.entry(who).or_default();
             keep_examples(&mut logins.examples, vec![example]);
+        }
+    }
+
+    fn example(&self, record: &Record, time: i64, event_id: &str, principal: String) -> Example {
+        Example {
+            time,
+            event_id: event_id.to_string(),
+            file: self.path.clone(),
+            event_name: record.event_name.get().unwrap_or("").to_string(),
+            principal,
         }
     }
 
@@ -661,7 +691,16 @@ mod tests {
         let tampering = &forward.activity[&key];
         assert_eq!((tampering.count, tampering.refused, tampering.succeeded()), (2, 1, 1));
         let path = "AWSLogs/111122223333/CloudTrail/us-east-1/f.json".to_string();
-        assert_eq!(tampering.examples, [(event_time("2026-07-01T00:00:00Z").unwrap(), "a".to_string(), path)]);
+        let example = &tampering.examples[0];
+        assert_eq!(tampering.examples.len(), 1);
+        assert_eq!(
+            (example.time, example.event_id.as_str(), &example.file),
+            (event_time("2026-07-01T00:00:00Z").unwrap(), "a", &path)
+        );
+        assert_eq!(
+            (example.event_name.as_str(), example.principal.as_str()),
+            ("StopLogging", "arn:aws:iam::111122223333:root")
+        );
         let bob = &forward.console["arn:aws:iam::111122223333:user/bob"];
         assert_eq!((bob.with_mfa, bob.without_mfa, bob.identity_type.as_str()), (0, 1, "IAMUser"));
     }

@@ -75,10 +75,7 @@ pub fn coverage(
             RegionCoverage {
                 days_covered: days.len() as i64,
                 days_in_period: period.days(),
-                gaps: gaps
-                    .iter()
-                    .map(|(a, b)| [format_day(*a), format_day(*b)])
-                    .collect(),
+                gaps: gaps.iter().map(|(a, b)| [format_day(*a), format_day(*b)]).collect(),
                 longest_silence_hours: longest_silence(hours, from, to),
                 records: days.values().map(|c| c.records).sum(),
                 files: days.values().map(|c| c.files).sum(),
@@ -178,9 +175,11 @@ mod tests {
             aggregate.cells.insert((place.0.clone(), place.1.clone(), day(d)), Cell { records: 2, files: 1 });
         }
         // Records at 10:00 on the 2nd, 23:00 on the 3rd and 00:00 on the 6th.
-        let hours = [day("2026-07-02") as i64 * 24 + 10, day("2026-07-03") as i64 * 24 + 23, day("2026-07-06") as i64 * 24];
+        let hours =
+            [day("2026-07-02") as i64 * 24 + 10, day("2026-07-03") as i64 * 24 + 23, day("2026-07-06") as i64 * 24];
         aggregate.hours.insert(place.clone(), hours.into_iter().collect());
-        let period = ObservationPeriod { from: "2026-07-01".parse().unwrap(), to: "2026-07-07".parse().unwrap(), given: true };
+        let period =
+            ObservationPeriod { from: "2026-07-01".parse().unwrap(), to: "2026-07-07".parse().unwrap(), given: true };
         let expected: BTreeSet<_> = [("111122223333".to_string(), "eu-west-1".to_string())].into();
         let rows = coverage(&aggregate, &period, &expected);
         assert_eq!(rows.len(), 2);

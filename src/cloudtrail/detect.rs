@@ -108,10 +108,24 @@ pub fn classify(record: &Record) -> Kinds {
         kinds.add(Kind::RootActivity);
     }
     let by_name = match name {
-        "ConsoleLogin" if record.error_message.get() == Some("Failed authentication") => Some(Kind::ConsoleAuthFailures),
-        "DeleteGroupPolicy" | "DeleteRolePolicy" | "DeleteUserPolicy" | "PutGroupPolicy" | "PutRolePolicy"
-        | "PutUserPolicy" | "CreatePolicy" | "DeletePolicy" | "CreatePolicyVersion" | "DeletePolicyVersion"
-        | "AttachRolePolicy" | "DetachRolePolicy" | "AttachUserPolicy" | "DetachUserPolicy" | "AttachGroupPolicy"
+        "ConsoleLogin" if record.error_message.get() == Some("Failed authentication") => {
+            Some(Kind::ConsoleAuthFailures)
+        }
+        "DeleteGroupPolicy"
+        | "DeleteRolePolicy"
+        | "DeleteUserPolicy"
+        | "PutGroupPolicy"
+        | "PutRolePolicy"
+        | "PutUserPolicy"
+        | "CreatePolicy"
+        | "DeletePolicy"
+        | "CreatePolicyVersion"
+        | "DeletePolicyVersion"
+        | "AttachRolePolicy"
+        | "DetachRolePolicy"
+        | "AttachUserPolicy"
+        | "DetachUserPolicy"
+        | "AttachGroupPolicy"
         | "DetachGroupPolicy" => Some(Kind::IamPolicyChanges),
         "CreateTrail" | "UpdateTrail" | "DeleteTrail" | "StartLogging" | "StopLogging" => {
             Some(Kind::TrailConfigChanges)

@@ -15,6 +15,8 @@ pub struct CloudTrailFacts {
     pub period: Option<ObservationPeriod>,
     /// Regions logging must cover per account beyond those with records (enabled regions, trail scopes).
     pub expected_regions: BTreeSet<(String, String)>,
+    /// Why each expected region is expected ("enabled per describe-regions", "in trail X's scope").
+    pub expected_why: BTreeMap<(String, String), String>,
     /// Per account/region coverage over the period (computed once, read by checks and outputs).
     pub coverage: Vec<RegionCoverage>,
 }

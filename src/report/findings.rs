@@ -47,7 +47,8 @@ pub struct ActivityOut {
 
 impl ActivityOut {
     pub fn from_aggregate(aggregate: &crate::cloudtrail::aggregate::Aggregate) -> Vec<ActivityOut> {
-        let time = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_default();
+        let time =
+            |t: i64| chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_default();
         let mut out: Vec<ActivityOut> = aggregate
             .activity
             .iter()
@@ -62,7 +63,7 @@ impl ActivityOut {
                     .examples
                     .iter()
                     .chain(&activity.refused_examples)
-                    .map(|(t, id, _)| (*t, id.clone()))
+                    .map(|e| (e.time, e.event_id.clone()))
                     .collect();
                 examples.sort();
                 examples.dedup();

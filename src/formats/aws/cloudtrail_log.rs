@@ -346,7 +346,9 @@ fn describe(e: &serde_json::Error, records: usize) -> String {
         n => format!("the {n} records before it are used"),
     };
     match e.classify() {
-        serde_json::error::Category::Eof => format!("JSON ends early (line {}, column {}): {before}", e.line(), e.column()),
+        serde_json::error::Category::Eof => {
+            format!("JSON ends early (line {}, column {}): {before}", e.line(), e.column())
+        }
         _ => format!("invalid JSON at line {}, column {} ({e}): {before}", e.line(), e.column()),
     }
 }
@@ -371,7 +373,11 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         while let Some(key) = map.next_key::<Text>()? {
             if key.get() == Some(wanted) && !found {
                 found = true;
-                map.next_value_seed(ElementsSeed { shape: self.shape, sink: &mut *self.sink, summary: &mut *self.summary })?;
+                map.next_value_seed(ElementsSeed {
+                    shape: self.shape,
+                    sink: &mut *self.sink,
+                    summary: &mut *self.summary,
+                })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -437,5 +443,101 @@ struct LookupEvent<'a>(Text<'a>);
 impl<'de> Deserialize<'de> for LookupEvent<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Pick("CloudTrailEvent").deserialize(deserializer).map(LookupEvent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the sink saw, as owned text: (eventName, userIdentity.type, eventID).
+    fn collect(content: &[u8], shape: Shape) -> (Vec<(Option<String>, Option<String>, Option<String>)>, ReadSummary) {
+        let mut seen = Vec::new();
+        let summary = read(content, shape, &mut |r| {
+            let own = |t: &Text| t.get().map(str::to_string);
+            seen.push((own(&r.event_name), r.identity_type().map(str::to_string), own(&r.event_id)));
+        });
+        (seen, summary)
+    }
+
+    #[test]
+    fn plaso_records_with_old_versions_and_insight_events_without_identity() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/plaso/test_data/aws_cloudtrail.json");
+        let content = std::fs::read(path).unwrap();
+        let (seen, summary) = collect(&content, Shape::Records);
+        // Checked with jq: 9 records; the last two are AwsCloudTrailInsight without userIdentity or eventName.
+        assert_eq!(summary, ReadSummary { records: 9, not_records: 0, stopped: None });
+        assert_eq!(seen[0], (Some("StartInstances".into()), Some("IAMUser".into()), None));
+        assert_eq!(seen[6].0.as_deref(), Some("UpdateTrail"));
+        assert_eq!(seen[7], (None, None, Some("EXAMPLE8-9621-4d00-b913-beca2EXAMPLE".into())));
+    }
+
+    #[test]
+    fn a_truncated_file_keeps_the_records_before_the_break() {
+        let text =
+            br#"{"Records":[{"eventName":"A","eventID":"1"},{"eventName":"B","eventID":"2"},{"eventName":"C","ev"#;
+        let (seen, summary) = collect(text, Shape::Records);
+        assert_eq!(seen.len(), 2);
+        assert_eq!(summary.records, 2);
+        let stopped = summary.stopped.unwrap();
+        assert!(stopped.starts_with("JSON ends early (line 1, column"), "{stopped}");
+        assert!(stopped.ends_with("the 2 records before it are used"), "{stopped}");
+    }
+
+    #[test]
+    fn fields_of_unexpected_types_read_as_absent_and_non_objects_are_counted() {
+        let text = br#"{"Records":[
+            {"eventName": 7, "userIdentity": "root", "responseElements": "x", "additionalEventData": [1],
+             "eventID": "a\"b", "eventTime": null},
+            42, "text", [1, 2], null,
+            {"eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"},
+             "additionalEventData": {"MFAUsed": "No", "LoginTo": "x"}, "userIdentity": {"type": "Root", "sessionContext": {"a": 1}}}
+        ], "extra": {"ignored": true}}"#;
+        let mut logins = Vec::new();
+        let summary = read(text, Shape::Records, &mut |r| {
+            logins.push((
+                r.event_name.get().map(str::to_string),
+                r.console_login.0.clone().map(|c| c.into_owned()),
+                r.mfa_used.0.clone().map(|c| c.into_owned()),
+                r.event_id.get().map(str::to_string),
+                r.identity_type().map(str::to_string),
+            ));
+        });
+        assert_eq!(summary, ReadSummary { records: 2, not_records: 4, stopped: None });
+        assert_eq!(logins[0], (None, None, None, Some("a\"b".into()), None));
+        assert_eq!(
+            logins[1],
+            (Some("ConsoleLogin".into()), Some("Success".into()), Some("No".into()), None, Some("Root".into()))
+        );
+    }
+
+    #[test]
+    fn lookup_events_parse_the_record_inside_each_event() {
+        let record = r#"{"eventName":"StopLogging","eventID":"e-1","userIdentity":{"type":"IAMUser"}}"#;
+        let text = serde_json::json!({
+            "Events": [
+                {"EventId": "e-1", "EventName": "StopLogging", "CloudTrailEvent": record},
+                {"EventId": "e-2", "CloudTrailEvent": "{not json"},
+                {"EventId": "e-3"}
+            ],
+            "NextToken": "abc"
+        })
+        .to_string();
+        let (seen, summary) = collect(text.as_bytes(), Shape::LookupEvents);
+        assert_eq!(seen, [(Some("StopLogging".into()), Some("IAMUser".into()), Some("e-1".into()))]);
+        assert_eq!((summary.records, summary.not_records, summary.stopped), (1, 2, None));
+    }
+
+    #[test]
+    fn wrong_shapes_are_described_not_fatal() {
+        let (_, summary) = collect(br#"{"records": []}"#, Shape::Records);
+        assert!(summary.stopped.unwrap().contains(r#"no "Records" array"#));
+        let (_, summary) = collect(br#"{"Records": {"a": 1}}"#, Shape::Records);
+        assert!(summary.stopped.is_some());
+        let (_, summary) = collect(br#"[1, 2]"#, Shape::Records);
+        assert!(summary.stopped.unwrap().starts_with("invalid JSON at line 1"));
+        let (seen, summary) = collect(br#"{"Records": [{"eventName": "A"}]} garbage"#, Shape::Records);
+        assert_eq!((seen.len(), summary.records), (1, 1));
+        assert!(summary.stopped.unwrap().contains("trailing characters"));
     }
 }

@@ -1,0 +1,277 @@
+//! Logging-coverage rules over CloudTrail records (DESIGN.md §6 "Logging coverage"): what the
+//! archive covers and what it shows happened. Trail configuration rules live in `trails`.
+
+use std::collections::BTreeMap;
+
+use super::{EvidenceRef, Outcome, Rule, Status};
+use crate::cloudtrail::aggregate::{Activity, Example};
+use crate::cloudtrail::detect::Kind;
+use crate::cloudtrail::facts::CloudTrailFacts;
+use crate::config::Thresholds;
+use crate::facts::Facts;
+
+pub const RULES: &[Rule] = &[
+    Rule { id: "aws.cloudtrail.archive_region_gap", evaluate: archive_region_gap },
+    Rule { id: "aws.cloudtrail.archive_region_missing", evaluate: archive_region_missing },
+    Rule { id: "aws.cloudtrail.logging_tampered", evaluate: logging_tampered },
+    Rule { id: "aws.cloudtrail.root_activity", evaluate: root_activity },
+    Rule { id: "aws.cloudtrail.console_login_without_mfa", evaluate: console_login_without_mfa },
+    Rule { id: "aws.cloudtrail.kms_key_disabled", evaluate: kms_key_disabled },
+];
+
+fn period_text(ct: &CloudTrailFacts) -> String {
+    match &ct.period {
+        Some(p) if p.given => format!("the period {}..{} (--period)", p.from, p.to),
+        Some(p) => format!("the period {}..{} (first..last day of the records)", p.from, p.to),
+        None => "no period".into(),
+    }
+}
+
+fn archive_region_gap(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    let ct = &facts.cloudtrail;
+    ct.coverage
+        .iter()
+        .filter(|c| c.records > 0)
+        .map(|c| {
+            let missing = c.days_in_period - c.days_covered;
+            let (status, detail) = if c.gaps.is_empty() {
+                (
+                    Status::Pass,
+                    format!(
+                        "records on every one of the {} days of {}; {} records in {} files; longest silence {} h",
+                        c.days_in_period,
+                        period_text(ct),
+                        c.records,
+                        c.files,
+                        c.longest_silence_hours
+                    ),
+                )
+            } else {
+                let shown: Vec<String> = c.gaps.iter().take(5).map(|[a, b]| day_range(a, b)).collect();
+                let more = if c.gaps.len() > 5 { format!(" and {} more gaps", c.gaps.len() - 5) } else { String::new() };
+                (
+                    Status::Fail,
+                    format!(
+                        "no record on {missing} of the {} days of {}: {}{more}; longest silence {} h ({} records on {} days)",
+                        c.days_in_period,
+                        period_text(ct),
+                        shown.join(", "),
+                        c.longest_silence_hours,
+                        c.records,
+                        c.days_covered
+                    ),
+                )
+            };
+            Outcome {
+                check: "aws.cloudtrail.archive_region_gap",
+                status,
+                resource: format!("{}/{}", c.account, c.region),
+                account: Some(c.account.clone()),
+                region: Some(c.region.clone()),
+                detail,
+                evidence: vec![coverage_ref(&c.account, &c.region)],
+            }
+        })
+        .collect()
+}
+
+fn day_range(a: &str, b: &str) -> String {
+    if a == b { a.to_string() } else { format!("{a}..{b}") }
+}
+
+/// Coverage results point at their rows of coverage.csv, where the day-by-day counts are.
+fn coverage_ref(account: &str, region: &str) -> EvidenceRef {
+    EvidenceRef { file: "coverage.csv".into(), sha256: String::new(), locator: format!("{account}/{region}") }
+}
+
+fn archive_region_missing(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    let ct = &facts.cloudtrail;
+    ct.expected_regions
+        .iter()
+        .map(|(account, region)| {
+            let coverage = ct.coverage.iter().find(|c| &c.account == account && &c.region == region);
+            let records = coverage.map_or(0, |c| c.records);
+            let why = ct.expected_why.get(&(account.clone(), region.clone())).map_or("", String::as_str);
+            let (status, detail) = if records > 0 {
+                (Status::Pass, format!("{records} records in {} ({why})", period_text(ct)))
+            } else {
+                (
+                    Status::Fail,
+                    format!("no CloudTrail record at all in {} although the region is {why}", period_text(ct)),
+                )
+            };
+            Outcome {
+                check: "aws.cloudtrail.archive_region_missing",
+                status,
+                resource: format!("{account}/{region}"),
+                account: Some(account.clone()),
+                region: Some(region.clone()),
+                detail,
+                evidence: vec![coverage_ref(account, region)],
+            }
+        })
+        .collect()
+}
+
+/// One kind's activity in each account, over all regions.
+fn per_account(ct: &CloudTrailFacts, kind: Kind) -> BTreeMap<String, Activity> {
+    let mut accounts: BTreeMap<String, Activity> =
+        ct.accounts_with_records().into_iter().map(|a| (a.to_string(), Activity::default())).collect();
+    for ((k, account, _region), activity) in &ct.aggregate.activity {
+        if *k == kind {
+            let mut merged = accounts.remove(account).unwrap_or_default();
+            merged.merge(activity.clone());
+            accounts.insert(account.clone(), merged);
+        }
+    }
+    accounts
+}
+
+fn describe(examples: &[Example]) -> String {
+    let shown: Vec<String> = examples
+        .iter()
+        .take(3)
+        .map(|e| format!("{} {} by {} (eventID {})", time(e.time), e.event_name, e.principal, e.event_id))
+        .collect();
+    shown.join("; ")
+}
+
+fn time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_else(|| t.to_string())
+}
+
+fn example_refs(ct: &CloudTrailFacts, examples: &[Example]) -> Vec<EvidenceRef> {
+    let hashes = ct.file_hashes();
+    let mut refs: Vec<EvidenceRef> = examples
+        .iter()
+        .map(|e| EvidenceRef {
+            file: e.file.clone(),
+            sha256: hashes.get(e.file.as_str()).map(|s| s.to_string()).unwrap_or_default(),
+            locator: format!("eventID {}", e.event_id),
+        })
+        .collect();
+    refs.sort();
+    refs.dedup();
+    refs
+}
+
+/// An account-wide detection: fails when `counts` says so, with the earliest examples named.
+fn detection(facts: &Facts, check: &'static str, kind: Kind, what: &str, counts: fn(&Activity) -> u64) -> Vec<Outcome> {
+    let ct = &facts.cloudtrail;
+    per_account(ct, kind)
+        .into_iter()
+        .map(|(account, activity)| {
+            let n = counts(&activity);
+            let refused = if activity.refused > 0 && counts(&activity) != activity.count {
+                format!(
+                    "; {} refused attempts (not counted): {}",
+                    activity.refused,
+                    describe(&activity.refused_examples)
+                )
+            } else {
+                String::new()
+            };
+            let (status, detail) = if n == 0 {
+                (Status::Pass, format!("no {what} in the records of {}{refused}", period_text(ct)))
+            } else {
+                (
+                    Status::Fail,
+                    format!(
+                        "{n} {what} between {} and {}: {}{refused}",
+                        time(activity.first),
+                        time(activity.last),
+                        describe(&activity.examples),
+                    ),
+                )
+            };
+            let mut examples = activity.examples.clone();
+            examples.extend(activity.refused_examples.iter().cloned());
+            Outcome {
+                check,
+                status,
+                resource: account.clone(),
+                account: Some(account),
+                region: None,
+                detail,
+                evidence: example_refs(ct, &examples),
+            }
+        })
+        .collect()
+}
+
+fn logging_tampered(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    detection(
+        facts,
+        "aws.cloudtrail.logging_tampered",
+        Kind::Tampering,
+        "successful StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors calls",
+        Activity::succeeded,
+    )
+}
+
+fn root_activity(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    detection(facts, "aws.cloudtrail.root_activity", Kind::RootActivity, "root user actions (CIS 4.3)", |a| a.count)
+}
+
+fn kms_key_disabled(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    detection(
+        facts,
+        "aws.cloudtrail.kms_key_disabled",
+        Kind::KmsKeyDisabled,
+        "successful KMS DisableKey or ScheduleKeyDeletion calls",
+        Activity::succeeded,
+    )
+}
+
+fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    let ct = &facts.cloudtrail;
+    ct.aggregate
+        .console
+        .iter()
+        .filter(|(_, logins)| logins.with_mfa + logins.without_mfa > 0)
+        .map(|(principal, logins)| {
+            let total = logins.with_mfa + logins.without_mfa;
+            let federated = !matches!(logins.identity_type.as_str(), "IAMUser" | "Root");
+            let (status, detail) = if federated {
+                (
+                    Status::Unknown,
+                    format!(
+                        "{total} successful console sign-ins as {} between {} and {}: MFA for federated sign-ins happens at the identity provider and CloudTrail does not show it",
+                        logins.identity_type,
+                        time(logins.first),
+                        time(logins.last)
+                    ),
+                )
+            } else if logins.without_mfa > 0 {
+                (
+                    Status::Fail,
+                    format!(
+                        "{} of {total} successful console sign-ins without MFA (MFAUsed not Yes) between {} and {}: {}",
+                        logins.without_mfa,
+                        time(logins.first),
+                        time(logins.last),
+                        describe(&logins.examples)
+                    ),
+                )
+            } else {
+                (
+                    Status::Pass,
+                    format!(
+                        "all {total} successful console sign-ins used MFA ({}..{})",
+                        time(logins.first),
+                        time(logins.last)
+                    ),
+                )
+            };
+            Outcome {
+                check: "aws.cloudtrail.console_login_without_mfa",
+                status,
+                resource: principal.clone(),
+                account: Some(logins.account.clone()),
+                region: None,
+                detail,
+                evidence: example_refs(ct, &logins.examples),
+            }
+        })
+        .collect()
+}
