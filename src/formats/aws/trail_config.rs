@@ -514,7 +514,8 @@ mod tests {
 
     #[test]
     fn wrapped_and_bare_bodies_read_the_same() {
-        let body = r#"{"trailList": [{"Name": "main", "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/main",
+        let body = r#"{"trailList": [{"Name": "main",
+            "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/main",
             "IsMultiRegionTrail": true, "IsLogging": "not a trail field", "Tags": [{"Key": "a"}]}],
             "NextToken": null, "ResponseMetadata": {"HTTPStatusCode": 200}}"#;
         let bare = text("bare.json", body);
@@ -549,6 +550,25 @@ mod tests {
         let err = parse("client.zip!us-east-1/trails.json", b"{\"trailList\": [").unwrap_err();
         assert!(matches!(&err, TrailConfigError::Json { path, .. } if path == "client.zip!us-east-1/trails.json"));
         assert!(err.to_string().starts_with("client.zip!us-east-1/trails.json: invalid JSON"), "{err}");
+    }
+
+    #[test]
+    fn truncated_files_are_json_errors() {
+        for relative in [
+            "cloud-custodian-placebo/test_cloudtrail_status/cloudtrail.GetTrailStatus_2.json",
+            concat!(
+                "cloud-custodian-placebo/test_cloudtrail_fail_management_advanced_events_included/",
+                "cloudtrail.GetEventSelectors_1.json"
+            ),
+            "cloudmapper-demo/account-data/demo/us-east-1/cloudtrail-describe-trails.json",
+        ] {
+            let bytes = std::fs::read(format!("{REALDATA}{relative}")).unwrap();
+            let end = bytes.trim_ascii_end().len();
+            for cut in 0..end {
+                let got = parse(relative, &bytes[..cut]);
+                assert!(matches!(got, Err(TrailConfigError::Json { .. })), "{relative} cut at {cut}: {got:?}");
+            }
+        }
     }
 
     #[test]
@@ -632,8 +652,11 @@ mod tests {
         assert_eq!(status("get-trail-status.json"), None);
         assert_eq!(status("status-main-trail.json"), None);
         assert_eq!(
-            status("demo/us-east-1/cloudtrail-get-trail-status/arn%3Aaws%3Acloudtrail%3Aus-east-1%3A123456789012%3Atrail%2Fcloudtrail")
-                .as_deref(),
+            status(concat!(
+                "demo/us-east-1/cloudtrail-get-trail-status/",
+                "arn%3Aaws%3Acloudtrail%3Aus-east-1%3A123456789012%3Atrail%2Fcloudtrail"
+            ))
+            .as_deref(),
             Some("arn:aws:cloudtrail:us-east-1:123456789012:trail/cloudtrail")
         );
         assert_eq!(percent_decode("a%zz%4%+1%41"), "a%zz%4%+1A");

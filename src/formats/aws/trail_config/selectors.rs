@@ -246,3 +246,209 @@ fn combine(covers: &[Coverage]) -> (ManagementEvents, Vec<String>) {
 }
 
 const SELECTOR_STEMS: [&str; 3] = ["get-event-selectors", "get_event_selectors", "geteventselectors"];
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{real, text};
+    use super::super::{TrailConfig, TrailConfigError, parse};
+    use super::*;
+
+    fn selectors(config: TrailConfig) -> EventSelectors {
+        match config {
+            TrailConfig::Selectors(selectors) => selectors,
+            other => panic!("not event selectors: {other:?}"),
+        }
+    }
+
+    fn classic(list: &str) -> EventSelectors {
+        selectors(text("s.json", &format!(r#"{{"EventSelectors": {list}}}"#)))
+    }
+
+    fn advanced(list: &str) -> EventSelectors {
+        selectors(text("s.json", &format!(r#"{{"AdvancedEventSelectors": {list}}}"#)))
+    }
+
+    const PLACEBO: &str = "cloud-custodian-placebo/";
+
+    #[test]
+    fn real_advanced_selectors() {
+        let got = selectors(real(&format!(
+            "{PLACEBO}test_cloudtrail_success_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json"
+        )));
+        assert_eq!(
+            got,
+            EventSelectors {
+                trail: Some("arn:aws:cloudtrail:us-east-1:644160558196:trail/test-cloudtrail".into()),
+                management: ManagementEvents::All,
+                excluded_sources: vec!["rdsdata.amazonaws.com".into()],
+                advanced: true,
+                data_event_resources: 0,
+                notes: Vec::new(),
+            }
+        );
+        let got = selectors(real(&format!(
+            "{PLACEBO}test_cloudtrail_fail_management_advanced_events_included/cloudtrail.GetEventSelectors_1.json"
+        )));
+        assert_eq!(got.management, ManagementEvents::WriteOnly);
+        assert_eq!(got.excluded_sources, ["kms.amazonaws.com", "rdsdata.amazonaws.com"]);
+    }
+
+    #[test]
+    fn real_classic_selectors() {
+        let read =
+            |dir: &str, n: u32| selectors(real(&format!("{PLACEBO}{dir}/cloudtrail.GetEventSelectors_{n}.json")));
+        let got = read("test_account_data_events", 1);
+        assert_eq!((got.management, got.data_event_resources, got.advanced), (ManagementEvents::All, 0, false));
+        assert_eq!(got.trail.as_deref(), Some("arn:aws:cloudtrail:us-east-1:644160558196:trail/S3-DataEvents-test2"));
+        let got = read("test_account_data_events", 2);
+        assert_eq!((got.management, got.data_event_resources), (ManagementEvents::None, 1));
+        let got = read("test_cloudtrail_fail_include_management_events", 1);
+        assert_eq!((got.management, got.data_event_resources), (ManagementEvents::ReadOnly, 1));
+        // WriteOnly, but IncludeManagementEvents false: data events only.
+        let got = read("test_s3_data_events", 2);
+        assert_eq!((got.management, got.data_event_resources), (ManagementEvents::None, 1));
+        assert!(got.excluded_sources.is_empty());
+    }
+
+    #[test]
+    fn classic_selectors_combine_and_default_as_aws_does() {
+        let got = classic(
+            r#"[{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]"#,
+        );
+        assert_eq!(got.management, ManagementEvents::All);
+        assert_eq!(classic(r#"[{"DataResources": [], "Unknown": 1}]"#).management, ManagementEvents::All, "defaults");
+        assert_eq!(classic(r#"[{"ReadWriteType": "WriteOnly"}]"#).management, ManagementEvents::WriteOnly);
+        let data_only = r#"[{"IncludeManagementEvents": false, "DataResources": [
+            {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::a/"]},
+            {"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]}]"#;
+        let got = classic(data_only);
+        assert_eq!((got.management, got.data_event_resources), (ManagementEvents::None, 2));
+        assert_eq!(classic("[]").management, ManagementEvents::None);
+    }
+
+    #[test]
+    fn a_source_is_excluded_only_when_every_recording_selector_leaves_it_out() {
+        let got = classic(
+            r#"[{"ExcludeManagementEventSources": ["kms.amazonaws.com"]}, {"ExcludeManagementEventSources": []}]"#,
+        );
+        assert_eq!((got.management, got.excluded_sources.len()), (ManagementEvents::All, 0));
+        let got = classic(
+            r#"[{"ReadWriteType": "ReadOnly", "ExcludeManagementEventSources": ["kms.amazonaws.com"]},
+                {"ReadWriteType": "WriteOnly"}]"#,
+        );
+        assert_eq!((got.management, got.excluded_sources), (ManagementEvents::All, vec!["kms.amazonaws.com".into()]));
+        let got = classic(
+            r#"[{"ExcludeManagementEventSources": ["rdsdata.amazonaws.com", "kms.amazonaws.com"]},
+                {"ExcludeManagementEventSources": ["kms.amazonaws.com"]},
+                {"IncludeManagementEvents": false, "ExcludeManagementEventSources": []}]"#,
+        );
+        assert_eq!(got.excluded_sources, ["kms.amazonaws.com"]);
+    }
+
+    #[test]
+    fn advanced_read_only_conditions_combine_across_selectors() {
+        let management = |extra: &str| {
+            format!(r#"{{"FieldSelectors": [{{"Field": "eventCategory", "Equals": ["Management"]}}{extra}]}}"#)
+        };
+        let reads = management(r#", {"Field": "readOnly", "Equals": ["true"]}"#);
+        let writes = management(r#", {"Field": "readOnly", "Equals": ["false"]}"#);
+        assert_eq!(advanced(&format!("[{reads}]")).management, ManagementEvents::ReadOnly);
+        assert_eq!(advanced(&format!("[{writes}]")).management, ManagementEvents::WriteOnly);
+        assert_eq!(advanced(&format!("[{reads}, {writes}]")).management, ManagementEvents::All);
+        assert_eq!(advanced(&format!("[{}]", management(""))).management, ManagementEvents::All);
+        let not = |values: &str| management(&format!(r#", {{"Field": "readOnly", "NotEquals": {values}}}"#));
+        assert_eq!(advanced(&format!("[{}]", not(r#"["true"]"#))).management, ManagementEvents::WriteOnly);
+        assert_eq!(advanced(&format!("[{}]", not(r#"["false"]"#))).management, ManagementEvents::ReadOnly);
+        assert_eq!(advanced(&format!("[{}]", not(r#"["true", "false"]"#))).management, ManagementEvents::None);
+        let both = management(r#", {"Field": "readOnly", "Equals": ["true", "false"]}"#);
+        assert_eq!(advanced(&format!("[{both}]")).management, ManagementEvents::All);
+    }
+
+    #[test]
+    fn advanced_selectors_that_narrow_management_events_do_not_count() {
+        let narrowed = r#"{"Name": "iam only", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventSource", "Equals": ["iam.amazonaws.com"]}]}"#;
+        let got = advanced(&format!("[{narrowed}]"));
+        assert_eq!(got.management, ManagementEvents::None);
+        assert_eq!(got.notes.len(), 1);
+        assert_eq!(got.notes[0].locator.as_deref(), Some("AdvancedEventSelectors[0]"));
+        assert!(got.notes[0].message.contains("'iam only'"), "{:?}", got.notes);
+        assert!(got.notes[0].message.contains("eventSource Equals [iam.amazonaws.com]"), "{:?}", got.notes);
+        let by_name = r#"{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventName", "NotStartsWith": ["Describe"]}]}"#;
+        assert_eq!(advanced(&format!("[{by_name}]")).management, ManagementEvents::None);
+        // A full selector beside a narrowed one still records everything.
+        let full = r#"{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}"#;
+        let got = advanced(&format!("[{narrowed}, {full}]"));
+        assert_eq!((got.management, got.notes.len()), (ManagementEvents::All, 1));
+        let uncategorised = advanced(r#"[{"FieldSelectors": [{"Field": "readOnly", "Equals": ["true"]}]}]"#);
+        assert_eq!((uncategorised.management, uncategorised.notes.len()), (ManagementEvents::None, 1));
+    }
+
+    #[test]
+    fn advanced_data_selectors_count_as_data_events() {
+        let got = advanced(
+            r#"[{"Name": "S3", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]},
+                {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                    {"Field": "readOnly", "Equals": ["false"]}]}]"#,
+        );
+        assert_eq!((got.management, got.data_event_resources, got.advanced), (ManagementEvents::WriteOnly, 1, true));
+        assert!(got.notes.is_empty(), "a data selector's own conditions are not about management events");
+    }
+
+    #[test]
+    fn advanced_selectors_win_when_a_file_has_both() {
+        let both = r#"{"EventSelectors": [{"ReadWriteType": "All"}],
+            "AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                {"Field": "readOnly", "Equals": ["true"]}]}]}"#;
+        let got = selectors(text("s.json", both));
+        assert_eq!((got.management, got.advanced), (ManagementEvents::ReadOnly, true));
+        assert_eq!(got.notes[0].locator.as_deref(), Some("EventSelectors"));
+        let empty_advanced = r#"{"EventSelectors": [{"ReadWriteType": "WriteOnly"}], "AdvancedEventSelectors": []}"#;
+        let got = selectors(text("s.json", empty_advanced));
+        assert_eq!((got.management, got.advanced, got.notes.len()), (ManagementEvents::WriteOnly, false, 0));
+    }
+
+    #[test]
+    fn the_trail_comes_from_the_path_without_a_trail_arn() {
+        let got = selectors(text("us-east-1/get-event-selectors-org-trail.json", r#"{"EventSelectors": []}"#));
+        assert_eq!(got.trail.as_deref(), Some("org-trail"));
+        let got = selectors(text("x/cloudtrail.GetEventSelectors_3.json", r#"{"EventSelectors": []}"#));
+        assert_eq!(got.trail, None);
+    }
+
+    #[test]
+    fn malformed_selectors_are_errors_naming_the_field() {
+        let err = |json: &str| parse("s.json", json.as_bytes()).unwrap_err();
+        assert_eq!(
+            err(r#"{"AdvancedEventSelectors": [{"Name": "x"}]}"#),
+            TrailConfigError::Missing {
+                path: "s.json".into(),
+                field: "AdvancedEventSelectors[0].FieldSelectors".into()
+            }
+        );
+        assert!(matches!(
+            err(r#"{"AdvancedEventSelectors": [{"FieldSelectors": [
+                {"Field": "eventCategory", "Equals": "Management"}]}]}"#),
+            TrailConfigError::WrongType { field, .. } if field == "AdvancedEventSelectors[0].FieldSelectors[0].Equals"
+        ));
+        assert!(matches!(
+            err(r#"{"AdvancedEventSelectors": [{"FieldSelectors": [{"Equals": ["Management"]}]}]}"#),
+            TrailConfigError::Missing { field, .. } if field == "AdvancedEventSelectors[0].FieldSelectors[0].Field"
+        ));
+        assert!(matches!(
+            err(r#"{"EventSelectors": [{}, {"ReadWriteType": "Everything"}]}"#),
+            TrailConfigError::BadValue { field, .. } if field == "EventSelectors[1].ReadWriteType"
+        ));
+        assert!(matches!(
+            err(r#"{"EventSelectors": [{"IncludeManagementEvents": "yes"}]}"#),
+            TrailConfigError::WrongType { field, .. } if field == "EventSelectors[0].IncludeManagementEvents"
+        ));
+        assert!(matches!(
+            err(r#"{"EventSelectors": [{"ExcludeManagementEventSources": [1]}]}"#),
+            TrailConfigError::WrongType { field, .. } if field == "EventSelectors[0].ExcludeManagementEventSources[0]"
+        ));
+        assert!(matches!(err(r#"{"EventSelectors": {"ReadWriteType": "All"}}"#), TrailConfigError::WrongType { .. }));
+    }
+}

@@ -176,3 +176,161 @@ fn recorded_datetime(map: &Map<String, Value>) -> Option<Instant> {
 }
 
 const STATUS_STEMS: [&str; 3] = ["get-trail-status", "get_trail_status", "gettrailstatus"];
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{real, text};
+    use super::super::{TrailConfig, TrailConfigError, parse};
+    use super::*;
+
+    fn status(config: TrailConfig) -> TrailStatus {
+        match config {
+            TrailConfig::Status(status) => status,
+            other => panic!("not a status: {other:?}"),
+        }
+    }
+
+    fn t(s: &str) -> Instant {
+        parse_timestamp(s).unwrap()
+    }
+
+    /// Placebo recorded the datetimes in the recorder's local time without a zone; the legacy string
+    /// fields beside them hold the same moments in UTC (checked by hand: 19:07:56 local = 23:07:56Z).
+    #[test]
+    fn recorded_local_datetimes_are_corrected_by_their_utc_twins() {
+        let got = status(real("cloud-custodian-placebo/test_account_trail/cloudtrail.GetTrailStatus_1.json"));
+        assert_eq!(
+            got,
+            TrailStatus {
+                trail: None,
+                is_logging: Some(true),
+                latest_delivery: Some(t("2016-08-07T23:07:56.058Z")),
+                start_logging: Some(t("2016-07-24T08:57:57.360Z")),
+                stop_logging: None,
+                latest_delivery_error: None,
+                notes: Vec::new(),
+            }
+        );
+        // One recorder, two offsets: +02:00 in November 2022, +03:00 (summer time) in September 2023.
+        let got = status(real(
+            "cloud-custodian-placebo/test_cloudtrail_success_regex_log_metric_filter/cloudtrail.GetTrailStatus_1.json",
+        ));
+        assert_eq!(got.start_logging, Some(t("2022-11-22T12:08:48.545Z")));
+        assert_eq!(got.latest_delivery, Some(t("2023-09-22T10:05:09.323Z")));
+        assert_eq!(got.stop_logging, None);
+    }
+
+    #[test]
+    fn a_stopped_trail_has_its_stop_time() {
+        let got = status(real("cloud-custodian-placebo/test_cloudtrail_status/cloudtrail.GetTrailStatus_1.json"));
+        assert_eq!(got.is_logging, Some(false));
+        assert_eq!(got.stop_logging, Some(t("2018-01-14T11:19:40.347Z")));
+        assert_eq!(got.start_logging, Some(t("2017-11-06T09:22:45.693Z")));
+        assert_eq!(got.latest_delivery, Some(t("2018-01-14T11:25:59.630Z")));
+        // A trail never started: AWS writes "" for the times it does not have.
+        let got = status(real("cloud-custodian-placebo/test_cloudtrail_create/cloudtrail.GetTrailStatus_1.json"));
+        assert_eq!(
+            (got.is_logging, got.latest_delivery, got.start_logging, got.stop_logging),
+            (Some(false), None, None, None)
+        );
+    }
+
+    /// The AWS CLI v1 documentation's example output writes times as epoch seconds (values converted
+    /// with `date -u -d @1454022144.869`).
+    #[test]
+    fn epoch_seconds_and_milliseconds() {
+        let got = status(text(
+            "get-trail-status-Trail1.json",
+            r#"{"LatestNotificationTime": 1454022144.869, "LatestDeliveryAttemptTime": "2016-01-28T23:02:24Z",
+                "LatestDeliveryTime": 1454022144.869, "TimeLoggingStarted": "2015-11-06T18:36:38Z",
+                "IsLogging": true, "StartLoggingTime": 1446834998.695, "StopLoggingTime": 1525132800.0,
+                "LatestDeliveryError": "AccessDenied"}"#,
+        ));
+        assert_eq!(got.trail.as_deref(), Some("Trail1"));
+        assert_eq!(got.latest_delivery, Some(t("2016-01-28T23:02:24.869Z")));
+        assert_eq!(got.start_logging, Some(t("2015-11-06T18:36:38.695Z")));
+        assert_eq!(got.stop_logging, Some(t("2018-05-01T00:00:00Z")));
+        assert_eq!(got.latest_delivery_error.as_deref(), Some("AccessDenied"));
+        assert!(got.notes.is_empty());
+        let got = status(text("s.json", r#"{"IsLogging": false, "LatestDeliveryTime": 1454022144869}"#));
+        assert_eq!(got.latest_delivery, Some(t("2016-01-28T23:02:24.869Z")));
+    }
+
+    #[test]
+    fn iso_strings_with_and_without_a_zone() {
+        let got = status(text(
+            "s.json",
+            r#"{"IsLogging": true, "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+                "LatestDeliveryTime": "2026-09-30T19:45:12+02:00", "StartLoggingTime": "2026-07-01T08:00:00"}"#,
+        ));
+        assert_eq!(got.trail.as_deref(), Some("arn:aws:cloudtrail:us-east-1:111122223333:trail/t"));
+        assert_eq!(got.latest_delivery, Some(t("2026-09-30T17:45:12Z")));
+        assert_eq!(got.start_logging, Some(t("2026-07-01T08:00:00Z")), "no zone is UTC");
+        assert_eq!(got.notes.len(), 1);
+        assert_eq!(got.notes[0].locator.as_deref(), Some("StartLoggingTime"));
+        assert!(got.notes[0].message.contains("taken as 2026-07-01T08:00:00Z UTC"), "{:?}", got.notes);
+    }
+
+    #[test]
+    fn a_zoneless_datetime_without_a_matching_twin_is_taken_as_utc_and_noted() {
+        let got = status(text(
+            "s.json",
+            r#"{"IsLogging": true,
+                "StartLoggingTime": {"__class__": "datetime", "year": 2023, "month": 9, "day": 22, "hour": 11,
+                                     "minute": 32, "second": 21, "microsecond": 187000},
+                "StopLoggingTime": {"__class__": "datetime", "year": 2023, "month": 9, "day": 20},
+                "TimeLoggingStopped": "2023-09-25T00:00:00Z"}"#,
+        ));
+        assert_eq!(got.start_logging, Some(t("2023-09-22T11:32:21.187Z")));
+        // Five days from its twin is no time zone: the twin describes something else.
+        assert_eq!(got.stop_logging, Some(t("2023-09-20T00:00:00Z")));
+        let located: Vec<_> = got.notes.iter().map(|n| n.locator.as_deref().unwrap()).collect();
+        assert_eq!(located, ["StartLoggingTime", "StopLoggingTime"]);
+    }
+
+    #[test]
+    fn legacy_fields_stand_in_when_the_main_field_is_missing() {
+        let got = status(text("s.json", r#"{"TimeLoggingStarted": "2017-02-07T22:05:54Z", "TimeLoggingStopped": ""}"#));
+        assert_eq!(got.is_logging, None, "IsLogging missing is unknown");
+        assert_eq!(got.start_logging, Some(t("2017-02-07T22:05:54Z")));
+        assert_eq!(got.stop_logging, None);
+    }
+
+    #[test]
+    fn quarter_hour_zones_match_and_odd_gaps_do_not() {
+        let utc = t("2026-01-01T00:00:00Z");
+        assert_eq!(same_moment(t("2026-01-01T05:45:00.250Z"), utc), Some(t("2026-01-01T00:00:00.250Z")));
+        // 14 hours is the bound either way; the local value (30 s past its whole-second twin) is kept.
+        assert_eq!(same_moment(t("2025-12-31T10:00:30Z"), utc), Some(t("2026-01-01T00:00:30Z")));
+        assert_eq!(same_moment(t("2026-01-01T00:07:30Z"), utc), None);
+        assert_eq!(same_moment(t("2026-01-01T15:00:00Z"), utc), None);
+    }
+
+    #[test]
+    fn unreadable_times_are_errors_naming_the_field() {
+        let err = |json: &str| parse("s.json", json.as_bytes()).unwrap_err();
+        assert_eq!(
+            err(r#"{"IsLogging": true, "StartLoggingTime": "yesterday"}"#),
+            TrailConfigError::BadValue {
+                path: "s.json".into(),
+                field: "StartLoggingTime".into(),
+                value: "yesterday".into(),
+                expected: "a timestamp"
+            }
+        );
+        assert!(matches!(
+            err(r#"{"IsLogging": true, "LatestDeliveryTime": [2016, 8, 7]}"#),
+            TrailConfigError::WrongType { field, found: "a list", .. } if field == "LatestDeliveryTime"
+        ));
+        assert!(matches!(
+            err(r#"{"IsLogging": true,
+                "StopLoggingTime": {"__class__": "datetime", "year": 2018, "month": 13, "day": 1}}"#),
+            TrailConfigError::BadValue { field, .. } if field == "StopLoggingTime"
+        ));
+        assert!(matches!(
+            err(r#"{"IsLogging": "true"}"#),
+            TrailConfigError::WrongType { field, expected: "true or false", .. } if field == "IsLogging"
+        ));
+        assert!(matches!(err(r#"{"IsLogging": true, "StartLoggingTime": 1e300}"#), TrailConfigError::BadValue { .. }));
+    }
+}
