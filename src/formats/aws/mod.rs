@@ -2,3 +2,4 @@
 
 pub mod cloudtrail_log;
 pub mod credential_report;
+pub mod trail_config;
