@@ -104,6 +104,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     let mut diagnostics = Vec::new();
     let mut reports = Vec::new();
     let mut log_files = Vec::new();
+    let mut configs = Vec::new();
     let mut artifacts = Vec::new();
     for item in processed {
         diagnostics.extend(item.diagnostics);
@@ -128,13 +129,24 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
                 });
                 log_files.push(file);
             }
+            Some(Evidence::TrailConfig(file)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: None,
+                    as_of: None,
+                    records: item.entry.records_read.unwrap_or(0),
+                    path: item.entry.path.clone(),
+                });
+                configs.push(file);
+            }
             None => {}
         }
         entries.push(item.entry);
     }
     let mut assembly = assemble(reports, as_of_override);
     assembly.notes.extend(cloudtrail_notes(&cloudtrail, period));
-    assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, log_files, period);
+    assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, log_files, configs, period);
+    assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
     for entry in &mut entries {

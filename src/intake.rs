@@ -10,11 +10,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::cloudtrail::aggregate::{Aggregate, Dedupe, FileContext, Tally};
+use crate::cloudtrail::trails::ConfigFile;
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use crate::evidence::{DiscoverError, Input, Recognised, discover, recognise};
 use crate::formats::aws::cloudtrail_log::{self, Shape};
 use crate::formats::aws::credential_report::{self, CredentialReport};
+use crate::formats::aws::trail_config::{self, TrailConfig};
 
 pub const KIND_CREDENTIAL_REPORT_CSV: &str = "aws.iam.credential_report (csv)";
 pub const KIND_CREDENTIAL_REPORT_JSON: &str = "aws.iam.credential_report (json)";
@@ -55,6 +57,7 @@ pub struct Processed {
 pub enum Artifact {
     CredentialReport(CredentialReport),
     LogFile(LogFile),
+    TrailConfig(ConfigFile),
 }
 
 /// A CloudTrail log file (or lookup-events export) that was read.
@@ -175,7 +178,35 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
         Recognised::CloudTrailLookupEvents => {
             return read_log(entry, diagnostics, &content, Shape::LookupEvents, dedupe, scope);
         }
-        Recognised::CloudTrailDigest | Recognised::CloudTrailPublicKeys | Recognised::TrailConfig => {
+        Recognised::TrailConfig => {
+            return match trail_config::parse(&entry.path, &content) {
+                Ok(config) => {
+                    entry.kind = match &config {
+                        TrailConfig::Trails(_) => "aws.cloudtrail.describe_trails",
+                        TrailConfig::Status(_) => "aws.cloudtrail.get_trail_status",
+                        TrailConfig::Selectors(_) => "aws.cloudtrail.get_event_selectors",
+                        TrailConfig::Regions(_) => "aws.ec2.describe_regions",
+                    }
+                    .into();
+                    entry.records_read = Some(match &config {
+                        TrailConfig::Trails(trails) => trails.len(),
+                        TrailConfig::Regions(regions) => regions.len(),
+                        TrailConfig::Status(_) | TrailConfig::Selectors(_) => 1,
+                    });
+                    entry.records_rejected = Some(0);
+                    entry.used = true;
+                    diagnostics.extend(config.diagnostics().iter().cloned());
+                    let file = ConfigFile { path: entry.path.clone(), sha256: entry.sha256.clone(), config };
+                    (Processed { entry, artifact: Some(Artifact::TrailConfig(file)), diagnostics }, None)
+                }
+                Err(e) => {
+                    entry.kind = "aws.cloudtrail.trail_config".into();
+                    entry.reason = Some(e.to_string());
+                    (Processed { entry, artifact: None, diagnostics }, None)
+                }
+            };
+        }
+        Recognised::CloudTrailDigest | Recognised::CloudTrailPublicKeys => {
             entry.kind = KIND_UNRECOGNISED.into();
             entry.reason = Some("unrecognised: trail configuration and digests are read in a later step".into());
             return (Processed { entry, artifact: None, diagnostics }, None);

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::aggregate::Aggregate;
 use super::coverage::{self, ObservationPeriod, RegionCoverage};
+use super::trails::{ConfigFile, TrailSetup};
 use crate::intake::LogFile;
 use crate::timefmt::Instant;
 
@@ -19,14 +20,34 @@ pub struct CloudTrailFacts {
     pub expected_why: BTreeMap<(String, String), String>,
     /// Per account/region coverage over the period (computed once, read by checks and outputs).
     pub coverage: Vec<RegionCoverage>,
+    pub trails: TrailSetup,
 }
 
 impl CloudTrailFacts {
-    pub fn new(aggregate: Aggregate, log_files: Vec<LogFile>, given: Option<ObservationPeriod>) -> CloudTrailFacts {
+    pub fn new(
+        aggregate: Aggregate,
+        log_files: Vec<LogFile>,
+        configs: Vec<ConfigFile>,
+        given: Option<ObservationPeriod>,
+    ) -> CloudTrailFacts {
         let period = given.or_else(|| ObservationPeriod::of_records(&aggregate));
-        let mut facts = CloudTrailFacts { aggregate, log_files, period, ..CloudTrailFacts::default() };
+        let trails = TrailSetup::assemble(configs);
+        let mut facts = CloudTrailFacts { aggregate, log_files, period, trails, ..CloudTrailFacts::default() };
+        // The archive checks judge the archive: without log records there is no archive to judge.
+        if facts.aggregate.counted > 0 {
+            let accounts = facts.accounts();
+            facts.expected_why = facts.trails.expected_regions(&accounts);
+            facts.expected_regions = facts.expected_why.keys().cloned().collect();
+        }
         facts.recompute_coverage();
         facts
+    }
+
+    /// Every account the CloudTrail evidence names: with records, or owning an exported trail.
+    pub fn accounts(&self) -> BTreeSet<String> {
+        let mut accounts: BTreeSet<String> = self.accounts_with_records().into_iter().map(str::to_string).collect();
+        accounts.extend(self.trails.trails.iter().filter_map(|t| t.account().map(str::to_string)));
+        accounts
     }
 
     pub fn recompute_coverage(&mut self) {

@@ -4,3 +4,4 @@ pub mod aggregate;
 pub mod coverage;
 pub mod detect;
 pub mod facts;
+pub mod trails;
