@@ -100,8 +100,9 @@ pub fn read_evidence(
 ) -> Result<Intake, DiscoverError> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build();
     let dedupe = Dedupe::default();
-    // Two inputs in flight per worker keep every core busy while bounding memory to a few members.
-    let (sender, receiver) = mpsc::sync_channel::<Input>(jobs.max(1) * 2);
+    // Eight inputs queued per worker keep every core busy on archives of small log files (fewer
+    // wake-ups) while bounding memory to a few members each.
+    let (sender, receiver) = mpsc::sync_channel::<Input>(jobs.max(1) * 8);
     let (mut processed, cloudtrail) = std::thread::scope(|scope_| {
         let walker = scope_.spawn(move || discover(roots, limits, &mut |input| drop(sender.send(input))));
         let work = |receiver: mpsc::Receiver<Input>| -> (Vec<Processed>, Aggregate) {

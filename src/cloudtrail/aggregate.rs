@@ -7,7 +7,6 @@
 //! (eventID, content) — identical copies contribute identically, so it does not matter which copy
 //! is kept; copies that differ are all kept and reported as conflicts.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Mutex;
@@ -203,7 +202,8 @@ pub fn event_key(id: &str) -> u128 {
 
 /// A hash of every field the tallies read, so copies that would count differently are told apart.
 fn content_key(record: &Record, account: &str, region: &str) -> u64 {
-    let mut h = DefaultHasher::new();
+    // FxHasher: fast on short strings and the same on every run (no random seed).
+    let mut h = rustc_hash::FxHasher::default();
     for field in [
         &record.event_time,
         &record.event_source,

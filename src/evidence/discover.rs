@@ -165,8 +165,9 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
         return Ok(());
     }
     let size = metadata.len();
+    let mut file = File::open(path)?;
     let mut magic = [0u8; 4];
-    let magic_len = read_prefix(&mut File::open(path)?, &mut magic)?;
+    let magic_len = read_prefix(&mut file, &mut magic)?;
     let magic = &magic[..magic_len];
 
     if is_zip(magic) {
@@ -187,32 +188,18 @@ fn read_disk_file(path: &Path, label: String, limits: &Limits, sink: &mut dyn Fn
         return Ok(());
     }
 
-    if magic.starts_with(&GZIP_MAGIC) {
-        // Compressed files are small next to what they expand to: read as stored, hash, and leave the
-        // decoding to a worker unless the content is an archive that discovery must walk.
-        let mut hashing = HashingReader::new(BufReader::new(File::open(path)?));
-        let raw = read_bounded(&mut hashing, limits.max_member_bytes);
-        io::copy(&mut hashing, &mut io::sink())?;
-        let mut input = Input::new(label, size, hashing.finish());
-        match raw {
-            Ok(Some(raw)) => deliver_gzip(input, raw, 1, limits, sink),
-            Ok(None) => {
-                input.problem = Some(over_limit(limits.max_member_bytes, "file"));
-                sink(input);
-            }
-            Err(e) => {
-                input.problem = Some(format!("read error: {e}"));
-                sink(input);
-            }
-        }
-        return Ok(());
-    }
-
-    let mut hashing = HashingReader::new(BufReader::new(File::open(path)?));
+    // Everything but a zip is read once, as stored, hashed on the way in.
+    let mut hashing = HashingReader::new(Cursor::new(magic.to_vec()).chain(file));
     let content = read_bounded(&mut hashing, limits.max_member_bytes);
     io::copy(&mut hashing, &mut io::sink())?;
     let mut input = Input::new(label, size, hashing.finish());
     match content {
+        // Compressed files are small next to what they expand to: a worker decodes them unless
+        // the content is an archive that discovery must walk.
+        Ok(Some(bytes)) if bytes.starts_with(&GZIP_MAGIC) => {
+            deliver_gzip(input, bytes, 1, limits, sink);
+            return Ok(());
+        }
         Ok(Some(bytes)) => input.content = Some(bytes),
         Ok(None) => input.problem = Some(over_limit(limits.max_member_bytes, "file")),
         Err(e) => input.problem = Some(format!("read error: {e}")),
@@ -422,26 +409,29 @@ enum Gunzipped {
 /// `max_expansion_ratio` times the compressed bytes consumed so far: checking as it goes stops a bomb
 /// at the floor instead of at ratio × its size.
 fn gunzip_bounded(raw: &[u8], limits: &Limits) -> Gunzipped {
-    let mut out = Vec::with_capacity(raw.len().saturating_mul(8).min(RATIO_FLOOR as usize));
+    // CloudTrail and most exports compress about tenfold: start there, capped so a small bomb
+    // does not reserve much.
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(12).min(RATIO_FLOOR as usize));
     let mut rest = raw;
-    // 64 KiB: large enough that per-call overhead vanishes, small enough to overshoot a limit by little.
-    let mut chunk = vec![0u8; 64 << 10];
     loop {
         let mut decoder = flate2::bufread::GzDecoder::new(rest);
         loop {
-            let n = match decoder.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // Decoded straight into `out` (no zeroed scratch buffer), 4 MiB at a time between the
+            // limit checks, so a bomb overshoots a limit by at most that much.
+            let before = out.len();
+            match (&mut decoder).take(4 << 20).read_to_end(&mut out) {
+                Ok(_) => {}
                 Err(e) => return Gunzipped::Damaged(out, e),
-            };
-            out.extend_from_slice(&chunk[..n]);
+            }
             let len = out.len() as u64;
             let consumed = (raw.len() - decoder.get_ref().len()) as u64;
             if len > limits.max_member_bytes
                 || (len > RATIO_FLOOR && len > consumed.saturating_mul(limits.max_expansion_ratio))
             {
                 return Gunzipped::Refused;
+            }
+            if out.len() == before {
+                break;
             }
         }
         rest = decoder.into_inner();

@@ -422,7 +422,7 @@ impl<'de> Visitor<'de> for ElementsSeed<'_> {
                 while let Some(event) = seq.next_element::<LookupEvent>()? {
                     // The record is JSON text inside a string: parsed on its own, so one bad event
                     // is one rejected record, not the end of the file.
-                    let parsed = event.0.get().map(|text| serde_json::from_str::<Element>(text));
+                    let parsed = event.0.get().map(serde_json::from_str::<Element>);
                     match parsed {
                         Some(Ok(Element::Record(record))) => {
                             self.summary.records += 1;
@@ -450,8 +450,10 @@ impl<'de> Deserialize<'de> for LookupEvent<'de> {
 mod tests {
     use super::*;
 
-    /// What the sink saw, as owned text: (eventName, userIdentity.type, eventID).
-    fn collect(content: &[u8], shape: Shape) -> (Vec<(Option<String>, Option<String>, Option<String>)>, ReadSummary) {
+    /// (eventName, userIdentity.type, eventID) of one record, as owned text.
+    type Seen = (Option<String>, Option<String>, Option<String>);
+
+    fn collect(content: &[u8], shape: Shape) -> (Vec<Seen>, ReadSummary) {
         let mut seen = Vec::new();
         let summary = read(content, shape, &mut |r| {
             let own = |t: &Text| t.get().map(str::to_string);
