@@ -7,6 +7,7 @@ pub mod app;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
+pub mod cloudtrail;
 pub mod config;
 pub mod diagnostic;
 pub mod evidence;

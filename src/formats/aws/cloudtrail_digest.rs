@@ -101,10 +101,9 @@ pub fn parse(path: &str, content: &[u8]) -> Result<Digest, DigestError> {
         .enumerate()
         .map(|(i, entry)| {
             let fields = Fields { path, prefix: format!("logFiles[{i}].") };
-            let entry = entry.as_object().ok_or_else(|| DigestError::Missing {
-                path: path.to_string(),
-                field: format!("logFiles[{i}]"),
-            })?;
+            let entry = entry
+                .as_object()
+                .ok_or_else(|| DigestError::Missing { path: path.to_string(), field: format!("logFiles[{i}]") })?;
             Ok(DigestLogFile {
                 s3_bucket: fields.required_text(entry, "s3Bucket")?,
                 s3_object: fields.required_text(entry, "s3Object")?,
@@ -240,10 +239,9 @@ pub fn parse_public_keys(path: &str, content: &[u8]) -> Result<Vec<PublicKey>, D
         .enumerate()
         .map(|(i, entry)| {
             let fields = Fields { path, prefix: format!("PublicKeyList[{i}].") };
-            let entry = entry.as_object().ok_or_else(|| DigestError::Missing {
-                path: path.to_string(),
-                field: format!("PublicKeyList[{i}]"),
-            })?;
+            let entry = entry
+                .as_object()
+                .ok_or_else(|| DigestError::Missing { path: path.to_string(), field: format!("PublicKeyList[{i}]") })?;
             let fingerprint = fields.required_text(entry, "Fingerprint")?.to_ascii_lowercase();
             let value = fields.required_text(entry, "Value")?;
             let key_error = |message: String| DigestError::KeyValue {
@@ -252,7 +250,8 @@ pub fn parse_public_keys(path: &str, content: &[u8]) -> Result<Vec<PublicKey>, D
                 message,
             };
             let compact: String = value.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            let der = base64::engine::general_purpose::STANDARD.decode(compact).map_err(|e| key_error(e.to_string()))?;
+            let der =
+                base64::engine::general_purpose::STANDARD.decode(compact).map_err(|e| key_error(e.to_string()))?;
             rsa_key(&der).map_err(key_error)?;
             Ok(PublicKey {
                 fingerprint,
@@ -328,8 +327,8 @@ pub fn verify_signature(
     {
         return Err(DigestError::Algorithm { digest: digest.s3_object.clone(), algorithm: algorithm.clone() });
     }
-    let signature =
-        hex::decode(signature_hex.trim()).map_err(|_| DigestError::SignatureHex { digest: digest.s3_object.clone() })?;
+    let signature = hex::decode(signature_hex.trim())
+        .map_err(|_| DigestError::SignatureHex { digest: digest.s3_object.clone() })?;
     let public_key =
         rsa_key(&key.der).map_err(|message| DigestError::Key { fingerprint: key.fingerprint.clone(), message })?;
     let hashed = Sha256::digest(signing_string(digest, content_sha256_hex).as_bytes());
@@ -355,8 +354,9 @@ mod tests {
     }
 
     fn real_digest() -> Vec<u8> {
-        std::fs::read(LLM_GUARD)
-            .unwrap_or_else(|e| panic!("{LLM_GUARD}: {e} (real exports expected in the shared/ folder beside the repo)"))
+        std::fs::read(LLM_GUARD).unwrap_or_else(|e| {
+            panic!("{LLM_GUARD}: {e} (real exports expected in the shared/ folder beside the repo)")
+        })
     }
 
     #[test]
@@ -376,12 +376,19 @@ mod tests {
         assert_eq!(d.trail.as_deref(), Some("llm-guard-trail"));
         assert_eq!(d.key_fingerprint.as_deref(), Some("be2f0b997552f44942837300ba1aba9d"));
         assert_eq!(d.signature_algorithm.as_deref(), Some("SHA256withRSA"));
-        assert_eq!(d.previous_hash.as_deref(), Some("8f953371d3e85eddb89b05ed6b9e680791055315c73e1025ab5dba7bb2aee189"));
+        assert_eq!(
+            d.previous_hash.as_deref(),
+            Some("8f953371d3e85eddb89b05ed6b9e680791055315c73e1025ab5dba7bb2aee189")
+        );
         assert_eq!(d.previous_signature.as_ref().map(String::len), Some(512));
         assert_eq!(d.newest_event, Some(t("2023-10-15T22:58:17Z")));
         assert_eq!(d.oldest_event, Some(t("2023-10-15T22:04:51Z")));
         let first = &d.log_files[0];
-        assert!(first.s3_object.ends_with("/327878933619_CloudTrail_ap-northeast-1_20231015T2205Z_iRIoDMA9l9Q4kmFy.json.gz"));
+        assert!(
+            first
+                .s3_object
+                .ends_with("/327878933619_CloudTrail_ap-northeast-1_20231015T2205Z_iRIoDMA9l9Q4kmFy.json.gz")
+        );
         assert_eq!(first.hash, "4309c6161e37538de72ec6f679e86b7e45aebed71fa7e76af70c3019fef44e19");
         assert_eq!(first.hash_algorithm.as_deref(), Some("SHA-256"));
         assert_eq!(d.log_files[3].oldest_event, Some(t("2023-10-15T22:10:12Z")));
@@ -431,10 +438,8 @@ mod tests {
             (r#"{"digestStartTime":"x","logFiles":[]}"#, "digestEndTime"),
             (&digest_json("null").replace("2015-08-17T14:01:31Z", "yesterday"), "digestStartTime is not a timestamp"),
             (
-                &digest_json("null").replace(
-                    r#""logFiles":[]"#,
-                    r#""logFiles":[{"s3Bucket":"b","s3Object":"o","hashValue":"zz"}]"#,
-                ),
+                &digest_json("null")
+                    .replace(r#""logFiles":[]"#, r#""logFiles":[{"s3Bucket":"b","s3Object":"o","hashValue":"zz"}]"#),
                 "logFiles[0].hashValue is not a hex hash",
             ),
         ];
@@ -491,8 +496,9 @@ mod tests {
     fn reads_public_keys_in_the_shapes_exports_use() {
         let (_, der) = test_key();
         let value = base64::engine::general_purpose::STANDARD.encode(&der);
-        let spki = base64::engine::general_purpose::STANDARD
-            .encode(rsa::pkcs8::EncodePublicKey::to_public_key_der(&RsaPublicKey::from_pkcs1_der(&der).unwrap()).unwrap());
+        let spki = base64::engine::general_purpose::STANDARD.encode(
+            rsa::pkcs8::EncodePublicKey::to_public_key_der(&RsaPublicKey::from_pkcs1_der(&der).unwrap()).unwrap(),
+        );
         let cli = format!(
             r#"{{"PublicKeyList":[
                 {{"Value":"{value}","ValidityStartTime":"2023-10-01T00:00:00+00:00","ValidityEndTime":"2023-10-31T00:00:00Z","Fingerprint":"BE2F0B99"}},
@@ -507,7 +513,8 @@ mod tests {
         // 1436317441 s after the epoch is 2015-07-08T01:04:01Z (date -u -d @1436317441).
         assert_eq!(keys[1].valid_from, Some(t("2015-07-08T01:04:01Z")));
         assert_eq!(keys[1].valid_to, Some(t("2015-08-07T01:04:01Z")));
-        let wrapped = format!(r#"{{"status_code":200,"data":{{"publicKeyList":[{{"Value":"{value}","Fingerprint":"aa"}}]}}}}"#);
+        let wrapped =
+            format!(r#"{{"status_code":200,"data":{{"publicKeyList":[{{"Value":"{value}","Fingerprint":"aa"}}]}}}}"#);
         let keys = parse_public_keys("w.json", wrapped.as_bytes()).unwrap();
         assert_eq!((keys.len(), keys[0].valid_from), (1, None));
         assert_eq!(parse_public_keys("e.json", br#"{"PublicKeyList":[]}"#), Ok(vec![]));

@@ -1,4 +1,4 @@
 //! Parsers for AWS exports.
 
-pub mod credential_report;
 pub mod cloudtrail_digest;
+pub mod credential_report;
