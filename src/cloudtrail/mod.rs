@@ -1,7 +1,9 @@
-//! CloudTrail evidence: detections on records, per-file tallies and their merge.
+//! CloudTrail evidence: detections on records, per-file tallies and their merge, coverage, trail
+//! configuration, and log file integrity.
 
 pub mod aggregate;
 pub mod coverage;
 pub mod detect;
 pub mod facts;
+pub mod integrity;
 pub mod trails;

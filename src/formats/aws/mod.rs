@@ -1,5 +1,6 @@
 //! Parsers for AWS exports.
 
+pub mod cloudtrail_digest;
 pub mod cloudtrail_log;
 pub mod credential_report;
 pub mod trail_config;
