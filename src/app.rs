@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, Severity};
 use crate::checks::{Status, evaluate_all};
 use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
 use crate::cloudtrail::coverage::{self, ObservationPeriod};
-use crate::cloudtrail::facts::CloudTrailFacts;
+use crate::cloudtrail::facts::{CloudTrailFacts, CloudTrailFiles};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{Assembly, assemble};
@@ -103,8 +103,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     let mut entries = Vec::with_capacity(processed.len());
     let mut diagnostics = Vec::new();
     let mut reports = Vec::new();
-    let mut log_files = Vec::new();
-    let mut configs = Vec::new();
+    let mut files = CloudTrailFiles::default();
     let mut artifacts = Vec::new();
     for item in processed {
         diagnostics.extend(item.diagnostics);
@@ -127,7 +126,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
                     records: file.records,
                     path: item.entry.path.clone(),
                 });
-                log_files.push(file);
+                files.log_files.push(file);
             }
             Some(Evidence::TrailConfig(file)) => {
                 artifacts.push(Artifact {
@@ -137,7 +136,27 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
                     records: item.entry.records_read.unwrap_or(0),
                     path: item.entry.path.clone(),
                 });
-                configs.push(file);
+                files.configs.push(file);
+            }
+            Some(Evidence::Digest(digest)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: Some(digest.digest.account.clone()),
+                    as_of: Some(format_instant(digest.digest.end)),
+                    records: digest.digest.log_files.len(),
+                    path: item.entry.path.clone(),
+                });
+                files.digests.push(digest);
+            }
+            Some(Evidence::PublicKeys(keys)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: None,
+                    as_of: None,
+                    records: keys.len(),
+                    path: item.entry.path.clone(),
+                });
+                files.public_keys.extend(keys);
             }
             None => {}
         }
@@ -145,7 +164,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     }
     let mut assembly = assemble(reports, as_of_override);
     assembly.notes.extend(cloudtrail_notes(&cloudtrail, period));
-    assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, log_files, configs, period);
+    assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, files, period);
     assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();

@@ -10,7 +10,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::cloudtrail::aggregate::{Aggregate, Dedupe, FileContext, Tally};
+use crate::cloudtrail::integrity::DigestSeen;
 use crate::cloudtrail::trails::ConfigFile;
+use crate::formats::aws::cloudtrail_digest::{self, PublicKey};
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use crate::evidence::{DiscoverError, Input, Recognised, discover, recognise};
@@ -58,6 +60,8 @@ pub enum Artifact {
     CredentialReport(CredentialReport),
     LogFile(LogFile),
     TrailConfig(ConfigFile),
+    Digest(DigestSeen),
+    PublicKeys(Vec<PublicKey>),
 }
 
 /// A CloudTrail log file (or lookup-events export) that was read.
@@ -207,10 +211,41 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
                 }
             };
         }
-        Recognised::CloudTrailDigest | Recognised::CloudTrailPublicKeys => {
-            entry.kind = KIND_UNRECOGNISED.into();
-            entry.reason = Some("unrecognised: trail configuration and digests are read in a later step".into());
-            return (Processed { entry, artifact: None, diagnostics }, None);
+        Recognised::CloudTrailDigest => {
+            entry.kind = "aws.cloudtrail.digest".into();
+            return match cloudtrail_digest::parse(&entry.path, &content) {
+                Ok(digest) => {
+                    entry.records_read = Some(digest.log_files.len());
+                    entry.records_rejected = Some(0);
+                    entry.used = true;
+                    let seen = DigestSeen {
+                        path: entry.path.clone(),
+                        sha256: entry.sha256.clone(),
+                        content_sha256: hex::encode(Sha256::digest(&content)),
+                        digest,
+                    };
+                    (Processed { entry, artifact: Some(Artifact::Digest(seen)), diagnostics }, None)
+                }
+                Err(e) => {
+                    entry.reason = Some(e.to_string());
+                    (Processed { entry, artifact: None, diagnostics }, None)
+                }
+            };
+        }
+        Recognised::CloudTrailPublicKeys => {
+            entry.kind = "aws.cloudtrail.public_keys".into();
+            return match cloudtrail_digest::parse_public_keys(&entry.path, &content) {
+                Ok(keys) => {
+                    entry.records_read = Some(keys.len());
+                    entry.records_rejected = Some(0);
+                    entry.used = true;
+                    (Processed { entry, artifact: Some(Artifact::PublicKeys(keys)), diagnostics }, None)
+                }
+                Err(e) => {
+                    entry.reason = Some(e.to_string());
+                    (Processed { entry, artifact: None, diagnostics }, None)
+                }
+            };
         }
         Recognised::CredentialReportCsv => {
             entry.kind = KIND_CREDENTIAL_REPORT_CSV.into();

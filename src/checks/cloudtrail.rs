@@ -7,6 +7,7 @@ use super::{EvidenceRef, Outcome, Rule, Status};
 use crate::cloudtrail::aggregate::{Activity, Example};
 use crate::cloudtrail::detect::Kind;
 use crate::cloudtrail::facts::CloudTrailFacts;
+use crate::cloudtrail::integrity::Verdict;
 use crate::config::Thresholds;
 use crate::facts::Facts;
 
@@ -17,7 +18,41 @@ pub const RULES: &[Rule] = &[
     Rule { id: "aws.cloudtrail.root_activity", evaluate: root_activity },
     Rule { id: "aws.cloudtrail.console_login_without_mfa", evaluate: console_login_without_mfa },
     Rule { id: "aws.cloudtrail.kms_key_disabled", evaluate: kms_key_disabled },
+    Rule { id: "aws.cloudtrail.log_integrity", evaluate: log_integrity },
 ];
+
+fn log_integrity(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    facts
+        .cloudtrail
+        .integrity
+        .iter()
+        .map(|a| {
+            let account = if a.account.is_empty() { "unknown" } else { a.account.as_str() };
+            let region = if a.region.is_empty() { "unknown" } else { a.region.as_str() };
+            Outcome {
+                check: "aws.cloudtrail.log_integrity",
+                status: match a.verdict {
+                    Verdict::Pass => Status::Pass,
+                    Verdict::Fail => Status::Fail,
+                    Verdict::Unknown => Status::Unknown,
+                },
+                resource: format!("{account}/{region}"),
+                account: (!a.account.is_empty()).then(|| a.account.clone()),
+                region: (!a.region.is_empty()).then(|| a.region.clone()),
+                detail: a.detail.clone(),
+                evidence: a
+                    .evidence
+                    .iter()
+                    .map(|(file, sha256, locator)| EvidenceRef {
+                        file: file.clone(),
+                        sha256: sha256.clone(),
+                        locator: locator.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
 
 fn period_text(ct: &CloudTrailFacts) -> String {
     match &ct.period {

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::aggregate::Aggregate;
 use super::coverage::{self, ObservationPeriod, RegionCoverage};
+use super::integrity::{self, Assessment, DigestSeen, LogFileSeen};
 use super::trails::{ConfigFile, TrailSetup};
+use crate::formats::aws::cloudtrail_digest::PublicKey;
 use crate::intake::LogFile;
 use crate::timefmt::Instant;
 
@@ -21,18 +23,38 @@ pub struct CloudTrailFacts {
     /// Per account/region coverage over the period (computed once, read by checks and outputs).
     pub coverage: Vec<RegionCoverage>,
     pub trails: TrailSetup,
+    pub digests: Vec<DigestSeen>,
+    pub public_keys: Vec<PublicKey>,
+    /// Log file integrity per account/region (digests, hash chain, signatures, edited copies).
+    pub integrity: Vec<Assessment>,
+}
+
+/// The CloudTrail evidence besides the records themselves.
+#[derive(Debug, Default)]
+pub struct CloudTrailFiles {
+    pub log_files: Vec<LogFile>,
+    pub configs: Vec<ConfigFile>,
+    pub digests: Vec<DigestSeen>,
+    pub public_keys: Vec<PublicKey>,
 }
 
 impl CloudTrailFacts {
-    pub fn new(
-        aggregate: Aggregate,
-        log_files: Vec<LogFile>,
-        configs: Vec<ConfigFile>,
-        given: Option<ObservationPeriod>,
-    ) -> CloudTrailFacts {
+    pub fn new(aggregate: Aggregate, files: CloudTrailFiles, given: Option<ObservationPeriod>) -> CloudTrailFacts {
         let period = given.or_else(|| ObservationPeriod::of_records(&aggregate));
+        let CloudTrailFiles { log_files, configs, digests, public_keys } = files;
         let trails = TrailSetup::assemble(configs);
-        let mut facts = CloudTrailFacts { aggregate, log_files, period, trails, ..CloudTrailFacts::default() };
+        let seen: Vec<LogFileSeen> = log_files.iter().filter(|f| !f.lookup_events).map(log_file_seen).collect();
+        let integrity = integrity::assess(&seen, &digests, &public_keys);
+        let mut facts = CloudTrailFacts {
+            aggregate,
+            log_files,
+            period,
+            trails,
+            digests,
+            public_keys,
+            integrity,
+            ..CloudTrailFacts::default()
+        };
         // The archive checks judge the archive: without log records there is no archive to judge.
         if facts.aggregate.counted > 0 {
             let accounts = facts.accounts();
@@ -70,5 +92,20 @@ impl CloudTrailFacts {
     /// The end of the log period: the newest record.
     pub fn newest(&self) -> Option<Instant> {
         self.aggregate.newest.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+    }
+}
+
+fn log_file_seen(file: &LogFile) -> LogFileSeen {
+    let instant = |t: Option<i64>| t.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+    LogFileSeen {
+        path: file.path.clone(),
+        sha256: file.sha256.clone(),
+        content_sha256: file.content_sha256.clone(),
+        complete: file.complete,
+        account: file.context.account.clone(),
+        region: file.context.region.clone(),
+        records: file.records,
+        oldest_event: instant(file.oldest),
+        newest_event: instant(file.newest),
     }
 }
