@@ -59,9 +59,13 @@ pub struct Counts {
     pub listed: usize,
     /// Listed log files present with the recorded hash.
     pub verified: usize,
+    /// Complete evidence copies of listed log files whose content hash differs from the listing.
     pub altered: usize,
+    /// Listed log files with no evidence copy.
     pub absent: usize,
+    /// Log files whose gzip was damaged: partial content, no hash to compare.
     pub damaged: usize,
+    /// Log files in no digest although digests cover their delivery minute.
     pub inserted: usize,
     /// File names held in the evidence in copies with different content.
     pub differing_copies: usize,
