@@ -119,3 +119,28 @@ fn placebo_trail_exports_give_trail_results() {
     assert!(results(&findings).iter().all(|r| !r["check"].as_str().unwrap().starts_with("aws.cloudtrail.archive")));
     assert_eq!(findings["period"], Value::Null);
 }
+
+#[test]
+fn integrity_finds_the_edited_copy_and_the_real_digests_absent_files() {
+    let (findings, manifest, _, _, _) = analyze(&[&grycap(), &realdata().join("llm-guard-digest")], &[]);
+    // The hand-edited copy under modified/ has the name of a delivered file but other content.
+    let us = results(&findings)
+        .iter()
+        .find(|r| r["resource"] == "974349055189/us-east-1" && r["check"] == "aws.cloudtrail.log_integrity")
+        .unwrap();
+    assert_eq!(us["status"], "fail");
+    assert!(
+        us["detail"]
+            .as_str()
+            .unwrap()
+            .contains("974349055189_CloudTrail_us-east-1_20170601T0740Z_Yt0KtjTLgau5Mhe6.json.gz")
+    );
+    // No digests for sa-east-1: not checkable, so unknown, never pass.
+    assert_eq!(status_of(&findings, "aws.cloudtrail.log_integrity", "974349055189/sa-east-1"), "unknown");
+    // The real digest (jq '.logFiles | length' → 5) lists five log files that are not in the evidence.
+    let digest = manifest_entry(&manifest, "llm-guard-trail_us-west-2_20231015T230404Z.json");
+    assert_eq!((digest["kind"].as_str(), digest["records_read"].as_u64()), (Some("aws.cloudtrail.digest"), Some(5)));
+    let llm = results(&findings).iter().find(|r| r["resource"] == "327878933619/ap-northeast-1").unwrap();
+    assert_eq!((llm["check"].as_str(), llm["status"].as_str()), (Some("aws.cloudtrail.log_integrity"), Some("fail")));
+    assert!(llm["detail"].as_str().unwrap().contains("5 log files listed in digests are absent"), "{}", llm["detail"]);
+}
