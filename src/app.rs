@@ -146,7 +146,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
                     records: digest.digest.log_files.len(),
                     path: item.entry.path.clone(),
                 });
-                files.digests.push(digest);
+                files.digests.push(*digest);
             }
             Some(Evidence::PublicKeys(keys)) => {
                 artifacts.push(Artifact {

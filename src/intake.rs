@@ -60,7 +60,7 @@ pub enum Artifact {
     CredentialReport(CredentialReport),
     LogFile(LogFile),
     TrailConfig(ConfigFile),
-    Digest(DigestSeen),
+    Digest(Box<DigestSeen>),
     PublicKeys(Vec<PublicKey>),
 }
 
@@ -224,7 +224,7 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
                         content_sha256: hex::encode(Sha256::digest(&content)),
                         digest,
                     };
-                    (Processed { entry, artifact: Some(Artifact::Digest(seen)), diagnostics }, None)
+                    (Processed { entry, artifact: Some(Artifact::Digest(Box::new(seen))), diagnostics }, None)
                 }
                 Err(e) => {
                     entry.reason = Some(e.to_string());
