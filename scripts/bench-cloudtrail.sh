@@ -22,6 +22,7 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
 fi
 
 cargo build --release --quiet --bins
+gen="${GEN:-target/release/gapscope-gen}"
 
 echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"
 echo
@@ -45,7 +46,7 @@ for size in "${sizes[@]}"; do
     if [ ! -f "$dir/planted.json" ]; then
         rm -rf "$dir"
         echo "generating ~${size} MB (uncompressed) into $dir ..." >&2
-        target/release/gapscope-gen cloudtrail --out "$dir" --seed 2026 \
+        "$gen" cloudtrail --out "$dir" --seed 2026 \
             --accounts 111122223333,444455556666 --regions us-east-1,eu-west-1,ap-southeast-2 \
             --from 2026-07-01 --to 2026-07-31 --target-mb "$size" --no-config >&2
     fi

@@ -116,23 +116,30 @@ impl TrailSetup {
     /// The trail a status or selector export names (name or ARN); when it names none, the only
     /// trail exported in the same folder.
     fn find(&self, named: Option<&str>, path: &str) -> Option<usize> {
-        match named {
-            Some(name) => {
-                let matches: Vec<usize> = (0..self.trails.len())
-                    .filter(|&i| {
-                        let t = &self.trails[i].trail;
-                        t.arn.as_deref() == Some(name) || t.name == name
-                    })
-                    .collect();
-                (matches.len() == 1).then(|| matches[0])
-            }
-            None => {
-                let folder = parent(path);
-                let here: Vec<usize> =
-                    (0..self.trails.len()).filter(|&i| parent(&self.trails[i].source.file) == folder).collect();
-                (here.len() == 1).then(|| here[0])
-            }
+        let folder = parent(path);
+        let candidates: Vec<usize> = match named {
+            Some(name) => (0..self.trails.len())
+                .filter(|&i| {
+                    let t = &self.trails[i].trail;
+                    t.arn.as_deref() == Some(name) || t.name == name
+                })
+                .collect(),
+            None => (0..self.trails.len()).filter(|&i| parent(&self.trails[i].source.file) == folder).collect(),
+        };
+        if candidates.len() <= 1 {
+            return candidates.first().copied();
         }
+        // Trails of one name in several accounts: the one exported beside this file, or of the
+        // account the path names.
+        let beside: Vec<usize> =
+            candidates.iter().copied().filter(|&i| parent(&self.trails[i].source.file) == folder).collect();
+        if beside.len() == 1 {
+            return Some(beside[0]);
+        }
+        let account = account_in_path(path)?;
+        let of_account: Vec<usize> =
+            candidates.into_iter().filter(|&i| self.trails[i].account() == Some(account.as_str())).collect();
+        (of_account.len() == 1).then(|| of_account[0])
     }
 
     /// Regions logging must cover, per account, and why: enabled per describe-regions (for the
@@ -234,5 +241,20 @@ mod tests {
         ]);
         assert_eq!(setup.trails[0].is_logging(), Some(false));
         assert_eq!(setup.unattached, ["b/cloudtrail.GetTrailStatus_1.json: get-trail-status not tied to one trail"]);
+    }
+
+    #[test]
+    fn one_trail_name_in_two_accounts_attaches_by_folder() {
+        let trail = |account: &str| {
+            format!(r#"{{"trailList":[{{"Name":"main","TrailARN":"arn:aws:cloudtrail:us-east-1:{account}:trail/main"}}]}}"#)
+        };
+        let setup = TrailSetup::assemble(vec![
+            file("config/111122223333/describe-trails.json", &trail("111122223333")),
+            file("config/444455556666/describe-trails.json", &trail("444455556666")),
+            file("config/111122223333/get-trail-status-main.json", r#"{"IsLogging":false}"#),
+            file("config/444455556666/get-trail-status-main.json", r#"{"IsLogging":true}"#),
+        ]);
+        let logging: Vec<_> = setup.trails.iter().map(|t| (t.account().unwrap(), t.is_logging())).collect();
+        assert_eq!(logging, [("111122223333", Some(false)), ("444455556666", Some(true))]);
     }
 }
