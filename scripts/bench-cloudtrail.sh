@@ -53,7 +53,7 @@ for size in "${sizes[@]}"; do
     list="$work/list-$size"
     find "$dir/AWSLogs" -path '*/CloudTrail/*' -name '*.json.gz' -print0 | sort -z > "$list"
     files=$(tr -cd '\0' < "$list" | wc -c)
-    compressed=$(xargs -0 du -cb < "$list" | tail -1 | cut -f1)
+    compressed=$(du -cb --files0-from="$list" | tail -1 | cut -f1)
     uncompressed=$(xargs -0 -n 100000 zcat < "$list" | wc -c)
     cmb=$(awk -v b="$compressed" 'BEGIN { printf "%.1f", b / 1e6 }')
     umb=$(awk -v b="$uncompressed" 'BEGIN { printf "%.1f", b / 1e6 }')

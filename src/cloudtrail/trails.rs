@@ -246,7 +246,9 @@ mod tests {
     #[test]
     fn one_trail_name_in_two_accounts_attaches_by_folder() {
         let trail = |account: &str| {
-            format!(r#"{{"trailList":[{{"Name":"main","TrailARN":"arn:aws:cloudtrail:us-east-1:{account}:trail/main"}}]}}"#)
+            format!(
+                r#"{{"trailList":[{{"Name":"main","TrailARN":"arn:aws:cloudtrail:us-east-1:{account}:trail/main"}}]}}"#
+            )
         };
         let setup = TrailSetup::assemble(vec![
             file("config/111122223333/describe-trails.json", &trail("111122223333")),
