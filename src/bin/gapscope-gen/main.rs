@@ -6,10 +6,14 @@
 //!   its design intends for the ten credential checks. Those verdicts come from an implementation
 //!   of the catalog rules (DESIGN.md §6) written here, apart from the analyzer, so that the
 //!   analyzer's end-to-end test has an independent oracle.
+//! - `cloudtrail`: a CloudTrail archive in the S3 layout, with planted events, gaps, damaged files,
+//!   digests and trail configuration exports, plus `planted.json`: what the archive holds, computed
+//!   here, for end-to-end tests to compare the analyzer with.
 //!
 //! Everything is a pure function of the arguments: no wall clock, no OS randomness, sorted zip
 //! members with fixed timestamps. The same command writes byte-identical files.
 
+mod cloudtrail;
 mod common;
 mod credentials;
 mod rng;
@@ -30,11 +34,14 @@ enum Command {
     CredentialReport(credentials::random::ReportArgs),
     /// The bundled sample evidence set, and optionally the verdicts it is designed to produce
     Samples(credentials::samples::SamplesArgs),
+    /// A CloudTrail archive (S3 layout) with planted events, gaps, damage, digests and trail exports
+    Cloudtrail(Box<cloudtrail::CloudtrailArgs>),
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::CredentialReport(args) => credentials::random::credential_report(&args),
         Command::Samples(args) => credentials::samples::samples(&args),
+        Command::Cloudtrail(args) => cloudtrail::run(&args),
     }
 }

@@ -1,10 +1,27 @@
 //! The generators' random numbers: SplitMix64, seeded from the command line.
 
+use sha2::{Digest, Sha256};
+
 /// SplitMix64 (Steele, Lea & Flood, 2014): tiny, fast, and its output is fixed by this code
 /// alone, so a seed means the same output on every platform and toolchain.
 pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
+    /// A generator for one named part of the output (a file, an account's users…): the parts are
+    /// independent of each other and of the order they are made in, so rayon may make them in any.
+    pub(crate) fn derived(seed: u64, parts: &[&[u8]]) -> Rng {
+        let mut hash = Sha256::new();
+        hash.update(seed.to_le_bytes());
+        for part in parts {
+            // Length-prefixed so that ("ab", "c") and ("a", "bc") differ.
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+        let digest = hash.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        Rng(u64::from_le_bytes(first))
+    }
     pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -32,6 +49,14 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_generators_depend_on_every_part_and_its_boundaries() {
+        let a = Rng::derived(1, &[b"ab", b"c"]).next();
+        assert_eq!(a, Rng::derived(1, &[b"ab", b"c"]).next());
+        assert_ne!(a, Rng::derived(1, &[b"a", b"bc"]).next());
+        assert_ne!(a, Rng::derived(2, &[b"ab", b"c"]).next());
+    }
 
     #[test]
     fn ranges_stay_inside_their_bounds() {
