@@ -1,0 +1,47 @@
+//! `gapscope-gen` writes synthetic AWS evidence for gapscope's tests, benchmarks and README demo.
+//!
+//! - `credential-report`: a random but realistic IAM credential report of any size, as the CSV or
+//!   as the `aws iam get-credential-report` JSON, streamed to disk (benchmark input).
+//! - `samples`: the hand-designed evidence bundle under `samples/`, and with `--expect` the verdicts
+//!   its design intends for the ten credential checks. Those verdicts come from an implementation
+//!   of the catalog rules (DESIGN.md §6) written here, apart from the analyzer, so that the
+//!   analyzer's end-to-end test has an independent oracle.
+//! - `cloudtrail`: a CloudTrail archive in the S3 layout, with planted events, gaps, damaged files,
+//!   digests and trail configuration exports, plus `planted.json`: what the archive holds, computed
+//!   here, for end-to-end tests to compare the analyzer with.
+//!
+//! Everything is a pure function of the arguments: no wall clock, no OS randomness, sorted zip
+//! members with fixed timestamps. The same command writes byte-identical files.
+
+mod cloudtrail;
+mod common;
+mod credentials;
+mod rng;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "gapscope-gen", version, about = "Write synthetic AWS evidence for gapscope")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// A random, realistic IAM credential report of any size (benchmark input)
+    CredentialReport(credentials::random::ReportArgs),
+    /// The bundled sample evidence set, and optionally the verdicts it is designed to produce
+    Samples(credentials::samples::SamplesArgs),
+    /// A CloudTrail archive (S3 layout) with planted events, gaps, damage, digests and trail exports
+    Cloudtrail(Box<cloudtrail::CloudtrailArgs>),
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::CredentialReport(args) => credentials::random::credential_report(&args),
+        Command::Samples(args) => credentials::samples::samples(&args),
+        Command::Cloudtrail(args) => cloudtrail::run(&args),
+    }
+}
