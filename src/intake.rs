@@ -179,9 +179,11 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
         diagnostics.push(Diagnostic::new(&entry.path, None, problem.clone()));
     }
     let parsed = match recognise(&content) {
-        Recognised::CloudTrailLog => return read_log(entry, diagnostics, &content, Shape::Records, dedupe, scope),
+        Recognised::CloudTrailLog => {
+            return read_log(entry, diagnostics, &content, input.cut_short, Shape::Records, dedupe, scope);
+        }
         Recognised::CloudTrailLookupEvents => {
-            return read_log(entry, diagnostics, &content, Shape::LookupEvents, dedupe, scope);
+            return read_log(entry, diagnostics, &content, input.cut_short, Shape::LookupEvents, dedupe, scope);
         }
         Recognised::TrailConfig => {
             return match trail_config::parse(&entry.path, &content) {
@@ -289,6 +291,7 @@ fn read_log(
     mut entry: ManifestEntry,
     mut diagnostics: Vec<Diagnostic>,
     content: &[u8],
+    cut_short: bool,
     shape: Shape,
     dedupe: &Dedupe,
     scope: RecordScope,
@@ -303,7 +306,6 @@ fn read_log(
     let summary = cloudtrail_log::read(content, shape, &mut |record| tally.add(record));
     let span = tally.span();
     let tally = tally.finish();
-    let gzip_damaged = entry.reason.as_deref().is_some_and(|r| r.contains("gzip stream damaged"));
     entry.records_read = Some(summary.records + summary.not_records);
     entry.records_rejected = Some(summary.not_records + tally.undated as usize);
     if summary.not_records > 0 {
@@ -335,7 +337,7 @@ fn read_log(
         path: entry.path.clone(),
         sha256: entry.sha256.clone(),
         content_sha256: hex::encode(Sha256::digest(content)),
-        complete: summary.stopped.is_none() && !gzip_damaged,
+        complete: summary.stopped.is_none() && !cut_short,
         context,
         records: summary.records,
         lookup_events: shape == Shape::LookupEvents,

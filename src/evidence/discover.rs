@@ -44,6 +44,8 @@ pub struct Input {
     pending_gzip: Option<Vec<u8>>,
     /// Why the content could not be read (corrupt, over a limit, ...).
     pub problem: Option<String>,
+    /// The content stops where a damaged gzip stream broke off: what is there is only a prefix.
+    pub cut_short: bool,
 }
 
 impl Input {
@@ -65,6 +67,7 @@ impl Input {
             archive_members: None,
             gzip: false,
             pending_gzip: None,
+            cut_short: false,
             problem: None,
         }
     }
@@ -246,6 +249,7 @@ fn settle_decoded(input: &mut Input, decoded: Gunzipped, limits: &Limits) {
             input.content = Some(bytes);
         }
         Gunzipped::Damaged(bytes, error) if !bytes.is_empty() => {
+            input.cut_short = true;
             // DESIGN.md §4: a damaged gzip keeps what was decoded before the damage, and says so.
             input.add_problem(format!(
                 "gzip stream damaged after {} decoded bytes ({error}): the content before the damage is used",
