@@ -48,6 +48,16 @@ pub fn format_instant(t: Instant) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// An instant from epoch seconds, as the CloudTrail tallies keep time.
+pub fn from_epoch(seconds: i64) -> Option<Instant> {
+    DateTime::from_timestamp(seconds, 0)
+}
+
+/// [`format_instant`] of epoch seconds (the bare number for one chrono cannot represent).
+pub fn format_epoch(seconds: i64) -> String {
+    from_epoch(seconds).map(format_instant).unwrap_or_else(|| seconds.to_string())
+}
+
 /// `2026-09-30`: the UTC day of an instant.
 pub fn format_day(t: Instant) -> String {
     t.format("%Y-%m-%d").to_string()

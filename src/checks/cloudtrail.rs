@@ -10,6 +10,7 @@ use crate::cloudtrail::facts::CloudTrailFacts;
 use crate::cloudtrail::integrity::Verdict;
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::timefmt::format_epoch;
 
 pub const RULES: &[Rule] = &[
     Rule { id: "aws.cloudtrail.archive_region_gap", evaluate: archive_region_gap },
@@ -154,9 +155,7 @@ fn per_account(ct: &CloudTrailFacts, kind: Kind) -> BTreeMap<String, Activity> {
         ct.accounts_with_records().into_iter().map(|a| (a.to_string(), Activity::default())).collect();
     for ((k, account, _region), activity) in &ct.aggregate.activity {
         if *k == kind {
-            let mut merged = accounts.remove(account).unwrap_or_default();
-            merged.merge(activity.clone());
-            accounts.insert(account.clone(), merged);
+            accounts.entry(account.clone()).or_default().merge(activity.clone());
         }
     }
     accounts
@@ -166,17 +165,12 @@ fn describe(examples: &[Example]) -> String {
     let shown: Vec<String> = examples
         .iter()
         .take(3)
-        .map(|e| format!("{} {} by {} (eventID {})", time(e.time), e.event_name, e.principal, e.event_id))
+        .map(|e| format!("{} {} by {} (eventID {})", format_epoch(e.time), e.event_name, e.principal, e.event_id))
         .collect();
     shown.join("; ")
 }
 
-fn time(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_else(|| t.to_string())
-}
-
-fn example_refs(ct: &CloudTrailFacts, examples: &[Example]) -> Vec<EvidenceRef> {
-    let hashes = ct.file_hashes();
+fn example_refs(hashes: &BTreeMap<&str, &str>, examples: &[Example]) -> Vec<EvidenceRef> {
     let mut refs: Vec<EvidenceRef> = examples
         .iter()
         .map(|e| EvidenceRef {
@@ -193,6 +187,8 @@ fn example_refs(ct: &CloudTrailFacts, examples: &[Example]) -> Vec<EvidenceRef> 
 /// An account-wide detection: fails when `counts` says so, with the earliest examples named.
 fn detection(facts: &Facts, check: &'static str, kind: Kind, what: &str, counts: fn(&Activity) -> u64) -> Vec<Outcome> {
     let ct = &facts.cloudtrail;
+    // Built once per rule: every result looks its examples' files up in it.
+    let hashes = ct.file_hashes();
     per_account(ct, kind)
         .into_iter()
         .map(|(account, activity)| {
@@ -213,8 +209,8 @@ fn detection(facts: &Facts, check: &'static str, kind: Kind, what: &str, counts:
                     Status::Fail,
                     format!(
                         "{n} {what} between {} and {}: {}{refused}",
-                        time(activity.first),
-                        time(activity.last),
+                        format_epoch(activity.first),
+                        format_epoch(activity.last),
                         describe(&activity.examples),
                     ),
                 )
@@ -228,7 +224,7 @@ fn detection(facts: &Facts, check: &'static str, kind: Kind, what: &str, counts:
                 account: Some(account),
                 region: None,
                 detail,
-                evidence: example_refs(ct, &examples),
+                evidence: example_refs(&hashes, &examples),
             }
         })
         .collect()
@@ -260,6 +256,8 @@ fn kms_key_disabled(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
 
 fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let ct = &facts.cloudtrail;
+    // Built once per rule: every result looks its examples' files up in it.
+    let hashes = ct.file_hashes();
     ct.aggregate
         .console
         .iter()
@@ -273,8 +271,8 @@ fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                     format!(
                         "{total} successful console sign-ins as {} between {} and {}: MFA for federated sign-ins happens at the identity provider and CloudTrail does not show it",
                         logins.identity_type,
-                        time(logins.first),
-                        time(logins.last)
+                        format_epoch(logins.first),
+                        format_epoch(logins.last)
                     ),
                 )
             } else if logins.without_mfa > 0 {
@@ -283,8 +281,8 @@ fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                     format!(
                         "{} of {total} successful console sign-ins without MFA (MFAUsed not Yes) between {} and {}: {}",
                         logins.without_mfa,
-                        time(logins.first),
-                        time(logins.last),
+                        format_epoch(logins.first),
+                        format_epoch(logins.last),
                         describe(&logins.examples)
                     ),
                 )
@@ -293,8 +291,8 @@ fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                     Status::Pass,
                     format!(
                         "all {total} successful console sign-ins used MFA ({}..{})",
-                        time(logins.first),
-                        time(logins.last)
+                        format_epoch(logins.first),
+                        format_epoch(logins.last)
                     ),
                 )
             };
@@ -305,7 +303,7 @@ fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                 account: Some(logins.account.clone()),
                 region: None,
                 detail,
-                evidence: example_refs(ct, &logins.examples),
+                evidence: example_refs(&hashes, &logins.examples),
             }
         })
         .collect()

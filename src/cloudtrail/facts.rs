@@ -91,12 +91,12 @@ impl CloudTrailFacts {
 
     /// The end of the log period: the newest record.
     pub fn newest(&self) -> Option<Instant> {
-        self.aggregate.newest.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        self.aggregate.newest.and_then(crate::timefmt::from_epoch)
     }
 }
 
 fn log_file_seen(file: &LogFile) -> LogFileSeen {
-    let instant = |t: Option<i64>| t.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+    let instant = |t: Option<i64>| t.and_then(crate::timefmt::from_epoch);
     LogFileSeen {
         path: file.path.clone(),
         sha256: file.sha256.clone(),
