@@ -1,6 +1,7 @@
 //! Renders outputs: `findings.json`, `gap-register.csv`, `manifest.json`. Rendering never decides a
 //! verdict; it writes what the results say, in a byte-stable order.
 
+pub mod document;
 pub mod findings;
 pub mod manifest;
 pub mod register;
