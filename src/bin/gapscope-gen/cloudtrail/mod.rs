@@ -139,6 +139,41 @@ pub(crate) struct CloudtrailArgs {
     no_config: bool,
 }
 
+/// The CloudTrail part of the bundled samples: both Acme accounts, September 2026, one small file per
+/// region and day, with a planted three-day gap, a region enabled but never logged, and a handful of
+/// events the detections must find. `planted.json` is not kept: the samples' README says what is there.
+pub(crate) const SAMPLE_OPTIONS: &[&str] = &[
+    "--from=2026-09-01",
+    "--to=2026-09-30",
+    "--files-per-day=1",
+    "--events-per-file=12",
+    "--gap=210987654321/eu-west-1/2026-09-12..2026-09-14",
+    "--blind-region=ap-southeast-2",
+    "--plant=root@210987654321/us-east-1/2026-09-20",
+    "--plant=console-no-mfa@123456789012/us-east-1/2026-09-08",
+    "--plant=stop-logging@123456789012/eu-west-1/2026-09-15",
+    "--plant=sg-change@210987654321/eu-west-1/2026-09-22",
+    "--plant=unauthorized@123456789012/us-east-1/2026-09-03",
+];
+
+/// Writes the samples' CloudTrail archive into `out` (replacing an earlier one).
+pub(crate) fn samples(out: &Path) -> Result<()> {
+    #[derive(clap::Parser)]
+    struct Options {
+        #[command(flatten)]
+        args: CloudtrailArgs,
+    }
+    if out.join("AWSLogs").is_dir() {
+        fs::remove_dir_all(out).with_context(|| format!("cannot replace {}", out.display()))?;
+    }
+    let out_arg = format!("--out={}", out.display());
+    let argv =
+        std::iter::once("cloudtrail").chain(std::iter::once(out_arg.as_str())).chain(SAMPLE_OPTIONS.iter().copied());
+    let options = <Options as clap::Parser>::try_parse_from(argv).context("sample CloudTrail options")?;
+    run(&options.args)?;
+    fs::remove_file(out.join("planted.json")).context("remove planted.json from the samples")
+}
+
 fn midnight(day: NaiveDate) -> i64 {
     day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp())
 }

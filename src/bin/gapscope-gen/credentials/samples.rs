@@ -30,6 +30,7 @@ const PROD_CSV: &str = "acme-prod/210987654321_credential_report.csv";
 const DEV_ZIP: &str = "acme-dev-export.zip";
 const DEV_JSON: &str = "iam/get-credential-report.json";
 const DEV_NOTES: &str = "notes/collection-notes.txt";
+const CLOUDTRAIL_DIR: &str = "cloudtrail";
 const NOTES: &str = "Acme Corp - evidence collection notes (dev account 123456789012)
 
 Exported 2026-10-01 by Jordan Reyes (platform team) with AWS CLI v2:
@@ -270,6 +271,7 @@ pub(crate) fn samples(args: &SamplesArgs) -> Result<()> {
     write_cli_json(&mut json, dev.id, &dev.rows, dev_generated)?;
     let members = vec![(DEV_NOTES, NOTES.as_bytes().to_vec()), (DEV_JSON, json)];
     write_file(&out.join(DEV_ZIP), &zip_bytes(members, dev_generated)?)?;
+    crate::cloudtrail::samples(&out.join(CLOUDTRAIL_DIR))?;
     let text = readme(&[&prod, &dev], &results, as_of, prod_newest)?;
     write_file(&out.join("README.md"), text.as_bytes())?;
     if let Some(path) = &args.expect {
@@ -331,6 +333,8 @@ The project README's demo runs `gapscope analyze samples -o report` on this fold
 | `{PROD_CSV}` | IAM credential report of **acme-prod** (account {PROD_ACCOUNT}) as downloaded from the IAM console at {PROD_AS_OF}. A CSV carries no generation time; its newest timestamp, {newest} (ci-deploy's key 1), stands for it. |
 | `{DEV_ZIP}` → `{DEV_JSON}` | `aws iam get-credential-report` output for **acme-dev** (account {DEV_ACCOUNT}): the CSV base64-encoded in `Content`, `GeneratedTime` {DEV_GENERATED}. |
 | `{DEV_ZIP}` → `{DEV_NOTES}` | The client's covering note. Not evidence: gapscope lists it as unrecognised. |
+| `{CLOUDTRAIL_DIR}/AWSLogs/…` | CloudTrail logs of both accounts for September 2026 in the S3 layout, one file per account, region and day (see below). |
+| `{CLOUDTRAIL_DIR}/config/<account>/` | Each account's `describe-trails`, `get-trail-status`, `get-event-selectors` and `describe-regions` exports. |
 
 ## Reference time and ages
 
@@ -373,11 +377,29 @@ evidence lies after its as-of.
         results.len()
     )?;
     let mut checks = CHECKS;
+    let cloudtrail: Vec<String> =
+        crate::cloudtrail::SAMPLE_OPTIONS.iter().map(|o| format!("- `{}`", o.trim_start_matches("--"))).collect();
+    let cloudtrail = cloudtrail.join("\n");
+    let defer = |s: &mut String| -> Result<()> {
+        writeln!(
+            s,
+            "\n## CloudTrail\n\nWritten by `gapscope-gen cloudtrail` (seed 1) into `{CLOUDTRAIL_DIR}/` with these \
+             options:\n\n{cloudtrail}\n\nSo the report shows a three-day gap in acme-prod's eu-west-1 \
+             (2026-09-12..14), ap-southeast-2 enabled in both accounts but never logged, root activity in \
+             acme-prod, a console sign-in without MFA and refused calls in acme-dev, and StopLogging in acme-dev. \
+             Both trails enable log file validation, but the samples carry no digest files (they would add 2,880 \
+             files), so the log integrity check says so. The CloudTrail checks' results are tested by \
+             `tests/cloudtrail_generated.rs` on archives of the same generator; the sample's credential verdicts \
+             below are the ones compared exactly."
+        )?;
+        Ok(())
+    };
     checks.sort_unstable();
     for check in checks {
         let count = |status| results.iter().filter(|v| v.check == check && v.status == status).count();
         writeln!(s, "| `{check}` | {} | {} |", count(Status::Pass), count(Status::Fail))?;
     }
+    defer(&mut s)?;
     Ok(s)
 }
 
