@@ -16,4 +16,5 @@ pub mod formats;
 pub mod intake;
 pub mod report;
 pub mod results;
+pub mod signing;
 pub mod timefmt;
