@@ -6,10 +6,10 @@ use crate::report::document::{Align, BarChart, HeatCell, HeatMap, Histogram, Ton
 use super::blocks::paragraph;
 use super::fonts::FontKind;
 use super::layout::{
-    BODY_H, CONTENT_W, GREY_TEXT, INK, LEFT, Layout, NAVY, RULE_DARK, Rgb, SMALL, Style, tone_strong, tone_text,
+    BODY_H, CONTENT_W, GREY_TEXT, INK, LEFT, Layout, RULE_DARK, Rgb, SMALL, Style, tone_strong, tone_text,
 };
 
-const TITLE: Style = Style::new(FontKind::Bold, 10.0, 14.0, NAVY);
+const TITLE: Style = Style::new(FontKind::Bold, 9.0, 13.0, INK);
 const LABEL: Style = Style::new(FontKind::Regular, 8.5, 11.0, INK);
 const VALUE: Style = Style::new(FontKind::Regular, 8.5, 11.0, INK);
 const TRACK: Rgb = Rgb::hex(0xe9ecf1);
@@ -209,8 +209,12 @@ pub(super) fn heat_map(l: &mut Layout, map: &HeatMap) {
         let c1 = ((b + 1) * per_band).min(ncols);
         let label_of = |c: usize| map.column_labels.get(c).map_or("", String::as_str);
         let band_title = format!("{} – {}", label_of(c0), label_of(c1.saturating_sub(1)));
+        // A band moves whole to the next page when it fits there; a taller one starts here if
+        // a few rows fit, and continues.
+        let all_rows: f32 = rows.iter().map(|(_, h)| h).sum();
         let first_rows: f32 = rows.iter().take(3).map(|(_, h)| h).sum();
-        l.need(BAND_TITLE.leading + first_rows + axis_h);
+        let whole = BAND_TITLE.leading + all_rows + axis_h;
+        l.need(if whole <= BODY_H { whole } else { BAND_TITLE.leading + first_rows + axis_h });
         let mut continued = false;
         let mut r = 0;
         while r < nrows {

@@ -58,8 +58,11 @@ pub(super) fn write(
         }
         let bytes = fonts.face(kind).subset(name, &used)?;
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| RenderError::Font { font: name, reason: format!("subset does not parse: {warnings:?}") })?;
+        // A subset is named `TAG+Name` (ISO 32000-1, 9.6.4), so viewers and preflight tools
+        // know it is one; the tag follows from the glyphs, so it is stable too.
+        parsed.font_name = Some(format!("{}+{name}", subset_tag(&bytes)));
         // Our own resource names: printpdf's generated ids come from a process-wide counter and
         // would make two renders of one document differ.
         pdf.resources.fonts.map.insert(FontId(id.to_string()), PdfFont::new(parsed));
@@ -83,6 +86,7 @@ pub(super) fn write(
             Object::String(id, StringFormat::Hexadecimal),
         ]),
     );
+    tidy_info(&mut lo)?;
     let xmp = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Metadata".to_vec())),
@@ -98,6 +102,31 @@ pub(super) fn write(
     let mut out = Vec::new();
     lo.save_to(&mut out).map_err(|e| RenderError::Write(e.to_string()))?;
     Ok(out)
+}
+
+/// Six capital letters from the subset's hash.
+fn subset_tag(font: &[u8]) -> String {
+    Sha256::digest(font).iter().take(6).map(|b| char::from(b'A' + b % 26)).collect()
+}
+
+/// printpdf writes a `GTS_PDFXVersion` (which makes readers take the file for PDF/X, which it is
+/// not) and empty Subject/Keywords; drop them from the document information dictionary.
+fn tidy_info(lo: &mut lopdf::Document) -> Result<(), RenderError> {
+    let info_ref =
+        lo.trailer.get(b"Info").and_then(Object::as_reference).map_err(|e| RenderError::Write(e.to_string()))?;
+    let info =
+        lo.get_object_mut(info_ref).and_then(Object::as_dict_mut).map_err(|e| RenderError::Write(e.to_string()))?;
+    info.remove(b"GTS_PDFXVersion");
+    for key in [&b"Subject"[..], b"Keywords"] {
+        let empty = match info.get(key) {
+            Ok(Object::String(bytes, _)) => bytes.iter().all(|&b| b == 0 || b == 0xfe || b == 0xff),
+            _ => false,
+        };
+        if empty {
+            info.remove(key);
+        }
+    }
+    Ok(())
 }
 
 /// First 16 bytes of SHA-256 of the report id: stable for a report, distinct between reports.
