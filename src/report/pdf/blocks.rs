@@ -95,8 +95,12 @@ fn heading(l: &mut Layout, text: &str) {
         l.gap(6.0);
     }
     l.need(lines.len() as f32 * HEADING.leading + KEEP_WITH_NEXT);
+    let (mark, top) = (l.mark(), l.y);
     l.lines(LEFT, CONTENT_W, HEADING, Align::Left, &lines);
     l.gap(3.0);
+    // Blocks taller than KEEP_WITH_NEXT (a chart) may still break before drawing: take the
+    // heading along.
+    l.keep_with_next(mark, top);
 }
 
 pub(super) fn paragraph(l: &mut Layout, text: &str, style: Style) {

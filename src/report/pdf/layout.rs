@@ -126,6 +126,15 @@ pub(super) enum Prim {
     },
 }
 
+impl Prim {
+    fn shifted(self, dy: f32) -> Prim {
+        match self {
+            Prim::Text { x, baseline, style, text } => Prim::Text { x, baseline: baseline + dy, style, text },
+            Prim::Rect { x, top, w, h, fill, stroke } => Prim::Rect { x, top: top + dy, w, h, fill, stroke },
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(super) struct Page {
     pub(super) prims: Vec<Prim>,
@@ -139,16 +148,31 @@ pub(super) struct Layout<'f> {
     pub(super) y: f32,
     /// Section titles and the (0-based) page each starts on.
     pub(super) outline: Vec<(String, usize)>,
+    /// (first primitive, top y) of a heading on the current page that must move with the next
+    /// block if that block starts a new page before drawing anything.
+    keep: Option<(usize, f32)>,
 }
 
 impl<'f> Layout<'f> {
     pub(super) fn new(fonts: &'f Fonts) -> Layout<'f> {
-        Layout { fonts, pages: vec![Page::default()], y: TOP, outline: Vec::new() }
+        Layout { fonts, pages: vec![Page::default()], y: TOP, outline: Vec::new(), keep: None }
     }
 
     pub(super) fn new_page(&mut self) {
+        self.keep = None;
         self.pages.push(Page::default());
         self.y = TOP;
+    }
+
+    /// Number of primitives on the current page: where a heading about to be drawn begins.
+    pub(super) fn mark(&self) -> usize {
+        self.pages.last().map_or(0, |p| p.prims.len())
+    }
+
+    /// What was drawn since `mark` (from y `top` down to the cursor) goes to the next page along
+    /// with the next block if that block does not fit here.
+    pub(super) fn keep_with_next(&mut self, mark: usize, top: f32) {
+        self.keep = Some((mark, top));
     }
 
     pub(super) fn page_index(&self) -> usize {
@@ -167,15 +191,28 @@ impl<'f> Layout<'f> {
     /// Starts a new page unless `h` points still fit (or the page is empty, where nothing is gained).
     /// Returns whether it broke the page.
     pub(super) fn need(&mut self, h: f32) -> bool {
-        if h > self.remaining() + 0.01 && !self.at_top() {
-            self.new_page();
-            true
-        } else {
-            false
+        if h <= self.remaining() + 0.01 || self.at_top() {
+            return false;
         }
+        // A kept heading at the top of its page gains nothing by moving.
+        let carried = match self.keep.take() {
+            Some((mark, top)) if top > TOP + 0.01 => self.pages.last_mut().and_then(|page| {
+                (mark <= page.prims.len()).then(|| (page.prims.split_off(mark), self.y - top, TOP - top))
+            }),
+            _ => None,
+        };
+        self.new_page();
+        if let Some((prims, used, shift)) = carried {
+            if let Some(page) = self.pages.last_mut() {
+                page.prims.extend(prims.into_iter().map(|p| p.shifted(shift)));
+            }
+            self.y = TOP + used;
+        }
+        true
     }
 
     fn push(&mut self, prim: Prim) {
+        self.keep = None;
         if self.pages.is_empty() {
             self.pages.push(Page::default());
         }

@@ -50,7 +50,7 @@ fn footers(l: &mut Layout, report_id: &str) {
         let number = format!("Page {} of {}", i + 1, total);
         let number_w = l.width(SMALL, &number);
         let id_lines = l.wrap(SMALL, report_id, CONTENT_W - number_w - 24.0);
-        let mut footer = Layout { fonts: l.fonts, pages: vec![Default::default()], y: 0.0, outline: Vec::new() };
+        let mut footer = Layout::new(l.fonts);
         footer.hrule(LEFT, rule_top, CONTENT_W, 0.5, RULE_DARK);
         let first = SMALL.baseline(rule_top + 4.0);
         footer.text_in(LEFT, CONTENT_W, first, SMALL, Align::Right, &number);

@@ -372,7 +372,15 @@ fn headings_are_never_last_on_a_page() {
     let mut blocks = Vec::new();
     for i in 0..60 {
         blocks.push(Block::Heading(format!("Heading {i}")));
-        blocks.push(Block::Paragraph("filler text ".repeat(10 + (i * 7) % 50)));
+        if i % 3 == 2 {
+            blocks.push(Block::Histogram(Histogram {
+                title: format!("chart {i}"),
+                x_label: "days".into(),
+                bins: vec![Bin { label: "0–30".into(), count: 3, tone: Tone::Good }],
+            }));
+        } else {
+            blocks.push(Block::Paragraph("filler text ".repeat(10 + (i * 7) % 50)));
+        }
     }
     let mut doc = sample();
     doc.sections = vec![Section { title: "Headings".into(), blocks }];
