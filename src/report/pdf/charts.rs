@@ -21,8 +21,10 @@ fn title(l: &mut Layout, text: &str, keep: f32) {
     }
     let lines = l.wrap(TITLE, text, CONTENT_W);
     l.need(lines.len() as f32 * TITLE.leading + keep);
+    let (mark, top) = (l.mark(), l.y);
     l.lines(LEFT, CONTENT_W, TITLE, Align::Left, &lines);
     l.gap(3.0);
+    l.keep_with_next(mark, top);
 }
 
 fn no_data(l: &mut Layout) {
@@ -79,8 +81,21 @@ pub(super) fn histogram(l: &mut Layout, h: &Histogram) {
     let plot_h = 130.0;
     let n = h.bins.len();
     let slot_w = CONTENT_W / n.max(1) as f32;
-    let bin_style = if n > 24 { SMALL.with_color(INK).with_size(6.0) } else { SMALL.with_color(INK) };
-    let bin_lines: Vec<Vec<String>> = h.bins.iter().map(|b| l.wrap(bin_style, &b.label, slot_w - 4.0)).collect();
+    // Up to about twenty bins each label wraps inside its slot; beyond, labels stay on one line
+    // and only those with room are printed, like the days of the heat map.
+    let narrow = slot_w < 24.0;
+    let bin_style = if narrow { SMALL.with_color(INK).with_size(6.0) } else { SMALL.with_color(INK) };
+    let bin_lines: Vec<Vec<String>> = h
+        .bins
+        .iter()
+        .map(|b| {
+            if narrow {
+                vec![l.fonts.clean(bin_style.font, &b.label)]
+            } else {
+                l.wrap(bin_style, &b.label, slot_w - 4.0)
+            }
+        })
+        .collect();
     let label_rows = bin_lines.iter().map(Vec::len).max().unwrap_or(1);
     let caption = l.wrap(SMALL, &h.x_label, CONTENT_W);
     let total_h =
@@ -91,12 +106,13 @@ pub(super) fn histogram(l: &mut Layout, h: &Histogram) {
         return;
     }
     let max = h.bins.iter().map(|b| b.count).max().unwrap_or(0);
-    let count_style = if n > 24 { VALUE.with_size(6.0) } else { VALUE };
+    let count_style = if narrow { VALUE.with_size(6.0) } else { VALUE };
     let top = l.y;
     let base = top + plot_h;
     // Leave room above the tallest bar for its count.
     let usable = plot_h - count_style.leading - 2.0;
     let bar_w = (slot_w * 0.62).min(56.0);
+    let mut label_end = f32::MIN;
     for (i, bin) in h.bins.iter().enumerate() {
         let slot_x = LEFT + i as f32 * slot_w;
         let bar_h = if max == 0 { 0.0 } else { (bin.count as f64 / max as f64) as f32 * usable };
@@ -105,10 +121,23 @@ pub(super) fn histogram(l: &mut Layout, h: &Histogram) {
         let bar_x = slot_x + (slot_w - bar_w) / 2.0;
         l.rect(bar_x, base - bar_h, bar_w, bar_h, tone_strong(bin.tone));
         let count = bin.count.to_string();
-        let count_top = base - bar_h - count_style.leading - 1.0;
-        l.text_in(slot_x, slot_w, count_style.baseline(count_top), count_style, Align::Center, &count);
+        if l.width(count_style, &count) <= slot_w {
+            let count_top = base - bar_h - count_style.leading - 1.0;
+            l.text_in(slot_x, slot_w, count_style.baseline(count_top), count_style, Align::Center, &count);
+        }
+        let lines = bin_lines.get(i).map_or(&[][..], Vec::as_slice);
+        if narrow {
+            let Some(text) = lines.first() else { continue };
+            let w = l.width(bin_style, text);
+            let x = (slot_x + (slot_w - w) / 2.0).min(LEFT + CONTENT_W - w).max(LEFT);
+            if x >= label_end + 3.0 && x + w <= LEFT + CONTENT_W + 0.01 {
+                l.text(x, bin_style.baseline(base + 4.0), bin_style, text);
+                label_end = x + w;
+            }
+            continue;
+        }
         let mut y = base + 4.0;
-        for line in bin_lines.get(i).map_or(&[][..], Vec::as_slice) {
+        for line in lines {
             l.text_in(slot_x + 2.0, slot_w - 4.0, bin_style.baseline(y), bin_style, Align::Center, line);
             y += bin_style.leading;
         }

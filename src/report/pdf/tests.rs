@@ -435,7 +435,11 @@ fn odd_documents_render_without_panicking() {
                         title: "zeros".into(),
                         x_label: String::new(),
                         bins: (0..200)
-                            .map(|i| Bin { label: format!("bin {i}"), count: 0, tone: Tone::Neutral })
+                            .map(|i| Bin {
+                                label: if i == 7 { "z".repeat(3000) } else { format!("bin {i}") },
+                                count: 0,
+                                tone: Tone::Neutral,
+                            })
                             .collect(),
                     }),
                     Block::HeatMap(HeatMap {
@@ -460,6 +464,9 @@ fn odd_documents_render_without_panicking() {
     let bytes = render(&doc).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.trim_ascii_end().ends_with(b"%%EOF"));
+    if let Ok(dir) = std::env::var("GAPSCOPE_PDF_SAMPLE_DIR") {
+        std::fs::write(Path::new(&dir).join("odd.pdf"), &bytes).unwrap();
+    }
     if have("pdfinfo") {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("odd.pdf");
