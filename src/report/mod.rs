@@ -4,6 +4,7 @@
 pub mod document;
 pub mod findings;
 pub mod manifest;
+pub mod pdf;
 pub mod register;
 
 /// Writes `bytes` to `path`, naming the file in the error.

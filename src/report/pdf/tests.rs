@@ -1,0 +1,491 @@
+//! Renders representative documents and reads them back with poppler (pdftotext, pdfinfo,
+//! pdftoppm) where installed; layout properties are checked on the laid-out pages directly.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::TimeZone;
+
+use crate::report::document::*;
+
+use super::fonts::Fonts;
+use super::layout::{BOTTOM, LEFT, Page, Prim, RIGHT, TOP};
+use super::{lay_out, render};
+
+const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+fn col(title: &str, weight: f32, align: Align) -> Column {
+    Column { title: title.to_string(), weight, align }
+}
+
+fn day_labels(days: usize) -> Vec<String> {
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    (0..days).map(|d| (start + chrono::Days::new(d as u64)).format("%Y-%m-%d").to_string()).collect()
+}
+
+fn heat(rows: usize, days: usize) -> HeatMap {
+    let regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "sa-east-1"];
+    let row_labels =
+        (0..rows).map(|r| format!("{} / {}", 210987654321u64 + (r as u64 / 6), regions[r % regions.len()])).collect();
+    let cells = (0..rows)
+        .map(|r| {
+            (0..days)
+                .map(|d| {
+                    if r % 5 == 4 && d < 20 {
+                        HeatCell::OutOfScope
+                    } else if (d + 3 * r) % 23 == 0 || (r == 2 && (40..45).contains(&d)) {
+                        HeatCell::Gap
+                    } else {
+                        HeatCell::Count(((d * 37 + r * 101) % 1000) as u64 * (r as u64 + 1))
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    HeatMap {
+        title: "CloudTrail records per region and day".into(),
+        row_labels,
+        column_labels: day_labels(days),
+        cells,
+        legend: "A gap is a day inside the observation period with no CloudTrail record for that region.".into(),
+    }
+}
+
+fn people_table(rows: usize) -> Table {
+    let names = ["José Müller", "Zoë Ørsted", "Jürgen Straße", "Ana Núñez", "François Lefèvre", "plain-ascii-user"];
+    let tones = [Tone::Neutral, Tone::Good, Tone::Bad, Tone::Warn, Tone::Excepted, Tone::Muted];
+    Table {
+        columns: vec![
+            col("User", 2.0, Align::Left),
+            col("Account", 1.4, Align::Left),
+            col("Last activity", 1.2, Align::Center),
+            col("Days idle", 0.8, Align::Right),
+            col("Status", 1.0, Align::Left),
+        ],
+        rows: (0..rows)
+            .map(|i| {
+                vec![
+                    Cell::plain(format!("{} #{i}", names[i % names.len()])),
+                    Cell::plain(format!("{}", 210987654321u64 + i as u64 % 7)),
+                    Cell::plain("2024-03-14"),
+                    Cell::plain(format!("{}", i * 3 % 400)),
+                    Cell::toned(format!("{:?}", tones[i % tones.len()]), tones[i % tones.len()]),
+                ]
+            })
+            .collect(),
+        empty_text: "No stale accounts.".into(),
+    }
+}
+
+/// Cover, summary with bars and callouts, a 300-row table, a histogram, a 12 × 90 heat map with
+/// gaps, and a manifest with hashes and long paths.
+pub(super) fn sample() -> Document {
+    let long_path = "evidence/AWSLogs/210987654321/CloudTrail/eu-west-1/2024/03/14/210987654321_CloudTrail_eu-west-1_20240314T0000Z_AbCdEfGhIjKlMnOp.json.gz";
+    Document {
+        title: "SOC 2 gap analysis — Example Corp".into(),
+        report_id: "GS-2024-0042-9f86d081".into(),
+        author: "José Müller".into(),
+        creator: "gapscope 0.1.0".into(),
+        created: chrono::Utc.with_ymd_and_hms(2024, 6, 30, 12, 0, 0).unwrap(),
+        cover: Cover {
+            title: "SOC 2 gap analysis".into(),
+            subtitle: "Example Corp — AWS accounts 210987654321, 123456789012".into(),
+            facts: vec![
+                ("Engagement".into(), "Example Corp SOC 2 Type II readiness".into()),
+                ("As of".into(), "2024-06-30".into()),
+                ("Observation period".into(), "2024-01-01 to 2024-03-30".into()),
+                ("Accounts".into(), "210987654321, 123456789012".into()),
+                ("Generator".into(), "gapscope 0.1.0".into()),
+                ("Prepared by".into(), "Zoë Ørsted, Straße 5 GmbH".into()),
+            ],
+            banner: Some(Callout {
+                tone: Tone::Bad,
+                text: "UNSIGNED — this report carries no digital signature".into(),
+            }),
+        },
+        sections: vec![
+            Section {
+                title: "Executive summary".into(),
+                blocks: vec![
+                    Block::Paragraph("This report sets out the results of an offline analysis of exported evidence against SOC 2 common criteria and the CIS AWS Foundations Benchmark. ".repeat(3)),
+                    Block::Callout(Callout { tone: Tone::Warn, text: "3 high-severity findings need remediation before the audit window opens.".into() }),
+                    Block::Heading("MFA coverage".into()),
+                    Block::Bars(BarChart {
+                        title: "Users with MFA".into(),
+                        bars: vec![
+                            Bar { label: "Console users".into(), value: 7, total: 10, tone: Tone::Warn },
+                            Bar { label: "Root accounts".into(), value: 2, total: 2, tone: Tone::Good },
+                            Bar { label: "Service accounts with a very long descriptive label that wraps".into(), value: 0, total: 4, tone: Tone::Bad },
+                            Bar { label: "No users".into(), value: 0, total: 0, tone: Tone::Muted },
+                        ],
+                    }),
+                    Block::Facts(vec![("Accepted risks".into(), "2 exceptions, approved by Zoë Ørsted".into())]),
+                ],
+            },
+            Section {
+                title: "Credentials".into(),
+                blocks: vec![
+                    Block::Heading("Access key age".into()),
+                    Block::Histogram(Histogram {
+                        title: "Active access keys by age".into(),
+                        x_label: "key age in days".into(),
+                        bins: vec![
+                            Bin { label: "0–30".into(), count: 12, tone: Tone::Good },
+                            Bin { label: "31–90".into(), count: 30, tone: Tone::Good },
+                            Bin { label: "91–180".into(), count: 4, tone: Tone::Warn },
+                            Bin { label: "181–365".into(), count: 0, tone: Tone::Bad },
+                            Bin { label: "> 365".into(), count: 1, tone: Tone::Bad },
+                        ],
+                    }),
+                    Block::Heading("Stale accounts".into()),
+                    Block::Table(people_table(300)),
+                ],
+            },
+            Section {
+                title: "Logging coverage".into(),
+                blocks: vec![Block::Heading("Region × day coverage".into()), Block::HeatMap(heat(12, 90))],
+            },
+            Section {
+                title: "Evidence manifest".into(),
+                blocks: vec![Block::Table(Table {
+                    columns: vec![col("Path", 3.0, Align::Left), col("Size", 0.8, Align::Right), col("SHA-256", 2.2, Align::Left)],
+                    rows: vec![
+                        vec![Cell::plain(long_path), Cell::plain("18,230"), Cell::plain(HASH)],
+                        vec![Cell::plain("evidence/iam/credential-report.csv"), Cell::plain("2,048"), Cell::plain(HASH)],
+                    ],
+                    empty_text: String::new(),
+                })],
+            },
+        ],
+    }
+}
+
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool).arg("-v").output().is_ok();
+    if !ok {
+        eprintln!("skipping: {tool} (poppler-utils) is not installed");
+    }
+    ok
+}
+
+fn run(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).env("TZ", "UTC").output().unwrap();
+    assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn write_pdf(dir: &Path, name: &str, doc: &Document) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, render(doc).unwrap()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn page_count(pdf: &str) -> usize {
+    let info = run("pdfinfo", &[pdf]);
+    let line = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
+    line["Pages:".len()..].trim().parse().unwrap()
+}
+
+fn texts(page: &Page) -> impl Iterator<Item = (&str, f32, f32)> {
+    page.prims.iter().filter_map(|p| match p {
+        Prim::Text { text, x, baseline, .. } => Some((text.as_str(), *x, *baseline)),
+        Prim::Rect { .. } => None,
+    })
+}
+
+#[test]
+fn text_reads_back_with_every_title_heading_cell_and_footer() {
+    if !have("pdftotext") || !have("pdfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let doc = sample();
+    let pdf = write_pdf(dir.path(), "sample.pdf", &doc);
+    let n = page_count(&pdf);
+    assert!(n >= 8, "a 300-row table alone needs several pages, got {n}");
+    let text = run("pdftotext", &[&pdf, "-"]);
+    for section in &doc.sections {
+        assert!(text.contains(&section.title), "missing section title {:?}", section.title);
+        for block in &section.blocks {
+            if let Block::Heading(h) = block {
+                assert!(text.contains(h.as_str()), "missing heading {h:?}");
+            }
+        }
+    }
+    for needle in ["UNSIGNED", "Zoë Ørsted, Straße 5 GmbH", "José Müller #0", "Zoë Ørsted #1", "Jürgen Straße #2"]
+    {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+    let Block::Table(table) = &doc.sections[1].blocks[3] else { panic!("sample changed") };
+    for row in &table.rows {
+        assert!(text.contains(&row[0].text), "missing cell {:?}", row[0].text);
+    }
+    assert!(text.contains("7/10 (70%)") && text.contains("0/0 (n/a)"));
+    // Footers: every page numbered out of the real page count, with the report id.
+    for k in 1..=n {
+        assert!(text.contains(&format!("Page {k} of {n}")), "missing footer of page {k}");
+    }
+    assert_eq!(text.matches("GS-2024-0042-9f86d081").count(), n, "report id once per page footer");
+    // The 64-hex hash is broken over lines in its narrow column; in content order the pieces rejoin.
+    let raw = run("pdftotext", &["-raw", &pdf, "-"]);
+    assert!(!raw.lines().any(|l| l.contains(HASH)), "hash should not fit one line of its column");
+    let joined: String = raw.split_whitespace().collect();
+    assert!(joined.contains(HASH), "hash pieces do not rejoin");
+    // Metadata from the document, dated from `created`.
+    let info = run("pdfinfo", &[&pdf]);
+    assert!(info.contains("SOC 2 gap analysis — Example Corp"), "{info}");
+    assert!(info.contains("José Müller"), "{info}");
+    assert!(info.contains("gapscope 0.1.0"), "{info}");
+    assert!(info.contains("Jun 30 12:00:00 2024"), "{info}");
+}
+
+#[test]
+fn the_same_document_gives_the_same_bytes() {
+    let doc = sample();
+    let a = render(&doc).unwrap();
+    let b = render(&doc).unwrap();
+    assert!(a == b, "two renders differ");
+    let mut other = doc.clone();
+    other.report_id = "GS-2024-0043".into();
+    assert!(render(&other).unwrap() != a, "a different report must not give the same bytes");
+    // The outline and a deterministic document id are written.
+    let has = |needle: &[u8]| a.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"/Outlines"));
+    assert!(has(b"/ID"));
+    assert!(has(b"<xmp:CreateDate>2024-06-30T12:00:00Z</xmp:CreateDate>"));
+}
+
+#[test]
+fn pages_render_non_blank_and_the_heat_map_shows_gaps_in_red() {
+    if !have("pdftoppm") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let doc = sample();
+    let pdf = write_pdf(dir.path(), "sample.pdf", &doc);
+    let fonts = Fonts::load().unwrap();
+    let layout = lay_out(&fonts, &doc);
+    let heat_page = layout.outline.iter().find(|(t, _)| t == "Logging coverage").map(|(_, p)| p + 1).unwrap();
+    let render_page = |page: usize, name: &str| -> (usize, usize, Vec<u8>) {
+        let out = dir.path().join(name);
+        let p = page.to_string();
+        run("pdftoppm", &["-r", "40", "-f", &p, "-l", &p, "-singlefile", &pdf, out.to_str().unwrap()]);
+        read_ppm(&dir.path().join(format!("{name}.ppm")))
+    };
+    let (w, h, cover) = render_page(1, "cover");
+    let inked = cover.chunks(3).filter(|px| px.iter().any(|&v| v < 240)).count();
+    assert!(inked > w * h / 200, "cover nearly blank: {inked} of {} pixels", w * h);
+    // The UNSIGNED banner is boxed in red.
+    let red = |px: &[u8]| px[0] > 150 && px[1] < 90 && px[2] < 90;
+    assert!(cover.chunks(3).filter(|px| red(px)).count() > 50, "no red banner border on the cover");
+    let (_, _, map) = render_page(heat_page, "heat");
+    let green = map
+        .chunks(3)
+        .filter(|px| i32::from(px[1]) > i32::from(px[0]) + 30 && i32::from(px[1]) > i32::from(px[2]) + 30)
+        .count();
+    let reds = map.chunks(3).filter(|px| red(px)).count();
+    assert!(green > 2000, "heat map page has {green} green pixels");
+    assert!(reds > 30, "heat map page has {reds} red (gap) pixels");
+}
+
+/// Width, height and RGB bytes of a binary PPM (P6, maxval 255) as pdftoppm writes it.
+fn read_ppm(path: &Path) -> (usize, usize, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    while fields.len() < 4 {
+        while bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        while !bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        fields.push(String::from_utf8(bytes[start..pos].to_vec()).unwrap());
+    }
+    assert_eq!(fields[0], "P6");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let data = bytes[pos + 1..].to_vec();
+    assert_eq!(data.len(), w * h * 3);
+    (w, h, data)
+}
+
+#[test]
+fn nothing_is_drawn_outside_the_margins() {
+    let fonts = Fonts::load().unwrap();
+    let mut doc = sample();
+    doc.sections.push(Section {
+        title: "A title long enough to wrap: ".repeat(6),
+        blocks: vec![
+            Block::Paragraph(format!("{} {HASH}{HASH}{HASH} end", "x".repeat(400))),
+            Block::Callout(Callout { tone: Tone::Excepted, text: "word ".repeat(900) }),
+            Block::Facts(vec![("k".repeat(300), "v ".repeat(2000))]),
+        ],
+    });
+    let layout = lay_out(&fonts, &doc);
+    for (i, page) in layout.pages.iter().enumerate() {
+        for prim in &page.prims {
+            let (x, right, top, bottom) = match prim {
+                Prim::Text { x, baseline, style, text } => {
+                    (*x, x + fonts.width(style.font, text, style.size), baseline - style.size, *baseline)
+                }
+                Prim::Rect { x, top, w, h, .. } => (*x, x + w, *top, top + h),
+            };
+            assert!(x >= LEFT - 0.01 && right <= RIGHT + 0.01, "page {i}: {prim:?} runs off the side");
+            // The footer sits below BOTTOM on purpose; content must not reach it.
+            let is_footer = top > BOTTOM + 4.0;
+            assert!(top >= TOP - 0.01 && (bottom <= BOTTOM + 0.01 || is_footer), "page {i}: {prim:?} off the body");
+        }
+    }
+}
+
+#[test]
+fn table_header_repeats_and_rows_stay_whole() {
+    let fonts = Fonts::load().unwrap();
+    // Each row's first cell wraps into three words on three lines of a narrow column.
+    let table = Table {
+        columns: vec![col("Who", 0.9, Align::Left), col("Notes", 4.0, Align::Left)],
+        rows: (0..400)
+            .map(|i| vec![Cell::plain(format!("a{i:03}aaaaa b{i:03}bbbbb c{i:03}ccccc")), Cell::plain("x")])
+            .collect(),
+        empty_text: String::new(),
+    };
+    let mut doc = sample();
+    doc.sections = vec![Section { title: "T".into(), blocks: vec![Block::Table(table)] }];
+    let layout = lay_out(&fonts, &doc);
+    let body: Vec<&Page> = layout.pages.iter().skip(1).collect();
+    assert!(body.len() >= 5, "400 three-line rows span several pages");
+    for (n, page) in body.iter().enumerate() {
+        assert!(texts(page).any(|(t, _, _)| t == "Who"), "page {n} lacks the header");
+    }
+    for i in 0..400 {
+        let pieces = [format!("a{i:03}aaaaa"), format!("b{i:03}bbbbb"), format!("c{i:03}ccccc")];
+        let pages: Vec<usize> =
+            pieces.iter().map(|p| body.iter().position(|page| texts(page).any(|(t, _, _)| t == p)).unwrap()).collect();
+        assert!(pages.iter().all(|&p| p == pages[0]), "row {i} split over pages {pages:?}");
+    }
+}
+
+#[test]
+fn headings_are_never_last_on_a_page() {
+    let fonts = Fonts::load().unwrap();
+    let mut blocks = Vec::new();
+    for i in 0..60 {
+        blocks.push(Block::Heading(format!("Heading {i}")));
+        if i % 3 == 2 {
+            blocks.push(Block::Histogram(Histogram {
+                title: format!("chart {i}"),
+                x_label: "days".into(),
+                bins: vec![Bin { label: "0–30".into(), count: 3, tone: Tone::Good }],
+            }));
+        } else {
+            blocks.push(Block::Paragraph("filler text ".repeat(10 + (i * 7) % 50)));
+        }
+    }
+    let mut doc = sample();
+    doc.sections = vec![Section { title: "Headings".into(), blocks }];
+    let layout = lay_out(&fonts, &doc);
+    for (n, page) in layout.pages.iter().enumerate() {
+        let body: Vec<(&str, f32, f32)> = texts(page).filter(|(_, _, y)| *y < BOTTOM).collect();
+        if let Some(pos) = body.iter().position(|(t, _, _)| t.starts_with("Heading ")) {
+            let last_heading = body.iter().rposition(|(t, _, _)| t.starts_with("Heading ")).unwrap_or(pos);
+            assert!(last_heading + 1 < body.len(), "page {n} ends with {:?}", body[last_heading].0);
+        }
+    }
+}
+
+#[test]
+fn odd_documents_render_without_panicking() {
+    let empty_table = Table { columns: vec![], rows: vec![], empty_text: String::new() };
+    let ragged = Table {
+        columns: vec![col("", f32::NAN, Align::Right), col("b", -1.0, Align::Center), col("c", 0.0, Align::Left)],
+        rows: vec![vec![], vec![Cell::plain("")], vec![Cell::plain("1"); 5], vec![Cell::plain("\u{1F600}\t\r\n\0")]],
+        empty_text: "none".into(),
+    };
+    let doc = Document {
+        title: String::new(),
+        report_id: String::new(),
+        author: String::new(),
+        creator: String::new(),
+        created: chrono::DateTime::UNIX_EPOCH,
+        cover: Cover { title: String::new(), subtitle: String::new(), facts: vec![], banner: None },
+        sections: vec![
+            Section { title: String::new(), blocks: vec![] },
+            Section {
+                title: "odd".into(),
+                blocks: vec![
+                    Block::Heading(String::new()),
+                    Block::Paragraph(String::new()),
+                    Block::Callout(Callout { tone: Tone::Neutral, text: String::new() }),
+                    Block::Facts(vec![(String::new(), String::new())]),
+                    Block::Table(empty_table),
+                    Block::Table(ragged),
+                    Block::Table(Table {
+                        columns: vec![col("only", 1.0, Align::Left)],
+                        rows: vec![],
+                        empty_text: "No rows.".into(),
+                    }),
+                    Block::Bars(BarChart { title: String::new(), bars: vec![] }),
+                    Block::Bars(BarChart {
+                        title: "t".into(),
+                        bars: vec![Bar { label: String::new(), value: 9, total: 3, tone: Tone::Good }],
+                    }),
+                    Block::Histogram(Histogram { title: String::new(), x_label: String::new(), bins: vec![] }),
+                    Block::Histogram(Histogram {
+                        title: "zeros".into(),
+                        x_label: String::new(),
+                        bins: (0..200)
+                            .map(|i| Bin {
+                                label: if i == 7 { "z".repeat(3000) } else { format!("bin {i}") },
+                                count: 0,
+                                tone: Tone::Neutral,
+                            })
+                            .collect(),
+                    }),
+                    Block::HeatMap(HeatMap {
+                        title: String::new(),
+                        row_labels: vec![],
+                        column_labels: vec![],
+                        cells: vec![],
+                        legend: String::new(),
+                    }),
+                    Block::HeatMap(HeatMap {
+                        title: "ragged".into(),
+                        row_labels: vec!["a".repeat(5000)],
+                        column_labels: vec!["x".into()],
+                        cells: vec![vec![HeatCell::Count(0); 3], vec![HeatCell::Gap]],
+                        legend: String::new(),
+                    }),
+                    Block::Paragraph("\u{10FFFF}".repeat(3000)),
+                ],
+            },
+        ],
+    };
+    let bytes = render(&doc).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.trim_ascii_end().ends_with(b"%%EOF"));
+    if let Ok(dir) = std::env::var("GAPSCOPE_PDF_SAMPLE_DIR") {
+        std::fs::write(Path::new(&dir).join("odd.pdf"), &bytes).unwrap();
+    }
+    if have("pdfinfo") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd.pdf");
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(page_count(path.to_str().unwrap()) >= 3);
+    }
+}
+
+#[test]
+fn a_large_report_stays_small() {
+    let mut doc = sample();
+    doc.sections = vec![
+        Section { title: "Findings".into(), blocks: vec![Block::Table(people_table(5000))] },
+        Section { title: "Coverage".into(), blocks: vec![Block::HeatMap(heat(40, 365))] },
+    ];
+    let bytes = render(&doc).unwrap();
+    assert!(bytes.len() < 4 * 1024 * 1024, "{} bytes", bytes.len());
+    if let Ok(path) = std::env::var("GAPSCOPE_PDF_SAMPLE_DIR") {
+        std::fs::write(Path::new(&path).join("large.pdf"), &bytes).unwrap();
+        std::fs::write(Path::new(&path).join("sample.pdf"), render(&sample()).unwrap()).unwrap();
+    }
+}
