@@ -18,9 +18,14 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{Assembly, assemble};
 use crate::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
+use crate::report::compose::{ReportInput, SignerInfo};
 use crate::report::findings::{ActivityOut, Findings, Inputs, Period as PeriodOut, Unused};
+use crate::report::inventory::Artifact;
+use crate::report::publish;
+use crate::report::template::ReportTemplate;
 use crate::report::{manifest::Manifest, register, write_file};
 use crate::results::{self, CheckResult};
+use crate::signing::Signer;
 use crate::timefmt::{Instant, Period, format_instant, parse_as_of};
 
 const GENERATED_BY: &str = concat!("gapscope ", env!("CARGO_PKG_VERSION"));
@@ -31,6 +36,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Analyze(args) => analyze(args, cli.quiet),
         Command::Inventory(args) => inventory(args, cli.quiet),
         Command::Checks(args) => checks(args),
+        Command::Verify(args) => crate::attest::verify(&args),
+        Command::Keygen(args) => crate::attest::keygen(&args),
     }
 }
 
@@ -47,16 +54,6 @@ struct Accounted {
     diagnostics: Vec<Diagnostic>,
     assembly: Assembly,
     artifacts: Vec<Artifact>,
-}
-
-/// A recognised piece of evidence, for the inventory.
-#[derive(Debug, Serialize)]
-struct Artifact {
-    kind: String,
-    account: Option<String>,
-    as_of: Option<String>,
-    records: usize,
-    path: String,
 }
 
 fn read_and_account(
@@ -230,22 +227,25 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
     let period = args.period.as_deref().map(Period::parse).transpose().map_err(|e| anyhow!("--period: {e}"))?;
     let fail_on: Option<Severity> =
         args.fail_on.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--fail-on: {e}"))?;
-    let formats = match &args.format {
-        Some(list) if list.contains(&Format::Pdf) => bail!(
-            "--format pdf: the PDF report is not available in this version yet; ask for --format json,csv instead"
-        ),
-        Some(list) => list.clone(),
-        None => {
-            if !quiet {
-                eprintln!(
-                    "gapscope: note: the PDF report is not available in this version yet; writing the JSON and CSV outputs"
-                );
-            }
-            vec![Format::Json, Format::Csv]
-        }
-    };
+    let formats = args.format.clone().unwrap_or_else(|| vec![Format::Pdf, Format::Json, Format::Csv]);
     let engagement = args.engagement.clone().or_else(|| config.engagement.clone());
     let catalog = Catalog::embedded()?;
+    // Key and template problems are found before the evidence is read, not after an hour of it.
+    let template = match &args.templates {
+        Some(dir) => ReportTemplate::from_dir(dir)?,
+        None => ReportTemplate::embedded()?,
+    };
+    let signer = match (&args.sign_key, &args.sign_cert) {
+        (Some(key), Some(cert)) => Some(
+            Signer::from_pem_files(key, cert, &args.sign_chain, args.allow_readable_key)
+                .context("cannot sign the report")?,
+        ),
+        _ => None,
+    };
+    if signer.is_some() && !formats.contains(&Format::Pdf) {
+        bail!("--sign-key signs report.pdf, but --format does not ask for pdf");
+    }
+    let source_date_epoch = source_date_epoch()?;
 
     let observation = period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
     let accounted = read_and_account(&args.input, &config, as_of_override, observation, quiet)?;
@@ -279,44 +279,79 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
     let mut written: Vec<PathBuf> = Vec::new();
     let unused = unused_of(&accounted.entries);
-    if formats.contains(&Format::Json) {
-        let findings = Findings {
-            schema: crate::report::findings::SCHEMA,
-            generated_by: GENERATED_BY.into(),
-            engagement: engagement.as_deref(),
-            as_of: run_as_of.map(format_instant),
-            period: facts.cloudtrail.period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
-            results: &results,
-            activity: ActivityOut::from_aggregate(&facts.cloudtrail.aggregate),
-            coverage: &facts.cloudtrail.coverage,
-            exceptions: &exception_uses,
-            notes: &notes,
-            inputs: Inputs {
-                files: accounted.entries.len(),
-                used: accounted.entries.len() - unused.len(),
-                unused,
-                diagnostics: accounted.diagnostics.clone(),
-            },
-        };
-        let path = args.out.join("findings.json");
-        findings.write(&path)?;
-        written.push(path);
+    let activity = ActivityOut::from_aggregate(&facts.cloudtrail.aggregate);
+    let findings = Findings {
+        schema: crate::report::findings::SCHEMA,
+        generated_by: GENERATED_BY.into(),
+        engagement: engagement.as_deref(),
+        as_of: run_as_of.map(format_instant),
+        period: facts.cloudtrail.period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
+        results: &results,
+        activity: &activity,
+        coverage: &facts.cloudtrail.coverage,
+        exceptions: &exception_uses,
+        notes: &notes,
+        inputs: Inputs {
+            files: accounted.entries.len(),
+            used: accounted.entries.len() - unused.len(),
+            unused,
+            diagnostics: accounted.diagnostics.clone(),
+        },
     }
-    if formats.contains(&Format::Csv) {
-        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &catalog)?)?);
-        let cloudtrail = &facts.cloudtrail;
-        let rows = match &cloudtrail.period {
-            Some(period) => coverage::grid(&cloudtrail.aggregate, period, &cloudtrail.coverage),
-            None => Vec::new(),
-        };
-        written.push(write_output(&args.out, "coverage.csv", &coverage::render_csv(&rows)?)?);
-    }
+    .to_json()?;
     let manifest = Manifest {
         schema: crate::report::manifest::SCHEMA,
         generated_by: GENERATED_BY.into(),
         files: &accounted.entries,
+    }
+    .to_json()?;
+    let cloudtrail = &facts.cloudtrail;
+    let grid = match &cloudtrail.period {
+        Some(period) => coverage::grid(&cloudtrail.aggregate, period, &cloudtrail.coverage),
+        None => Vec::new(),
     };
-    written.push(write_output(&args.out, "manifest.json", &manifest.to_json()?)?);
+    if formats.contains(&Format::Json) {
+        written.push(write_output(&args.out, "findings.json", &findings)?);
+    }
+    if formats.contains(&Format::Csv) {
+        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &catalog)?)?);
+        written.push(write_output(&args.out, "coverage.csv", &coverage::render_csv(&grid)?)?);
+    }
+    written.push(write_output(&args.out, "manifest.json", &manifest)?);
+    if formats.contains(&Format::Pdf) {
+        let (manifest_sha256, findings_sha256) = (sha256_hex(&manifest), sha256_hex(&findings));
+        // The PDF's dates: SOURCE_DATE_EPOCH when a build system sets it, else the evidence's as-of.
+        let created = source_date_epoch.or(run_as_of).unwrap_or_default();
+        let input = ReportInput {
+            template: &template,
+            catalog: &catalog,
+            thresholds: &config.thresholds,
+            engagement: engagement.as_deref(),
+            generated_by: GENERATED_BY,
+            as_of: run_as_of,
+            period: facts.cloudtrail.period,
+            facts,
+            results: &results,
+            exceptions: &exception_uses,
+            notes: &notes,
+            artifacts: &accounted.artifacts,
+            entries: &accounted.entries,
+            diagnostics: &accounted.diagnostics,
+            coverage_grid: &grid,
+            activity: &activity,
+            manifest_sha256: &manifest_sha256,
+            findings_sha256: &findings_sha256,
+            signer: signer
+                .as_ref()
+                .map(|s| SignerInfo { subject: s.subject(), fingerprint_sha256: s.fingerprint_sha256() }),
+            created,
+        };
+        let pdf = publish::build(&input, &findings, &manifest, signer.as_ref())?;
+        written.push(write_output(&args.out, "report.pdf", &pdf)?);
+        if signer.is_none() && !quiet {
+            eprintln!("gapscope: note: report.pdf is UNSIGNED (give --sign-key and --sign-cert to sign it)");
+        }
+    }
 
     if !quiet {
         for note in notes.iter().take(5) {
@@ -329,6 +364,25 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
     eprintln!("{}", summary_line(&results, &accounted.entries, &written));
     let failing_at = |threshold: Severity| results.iter().any(|r| r.status == Status::Fail && r.severity <= threshold);
     Ok(if fail_on.is_some_and(failing_at) { 1 } else { 0 })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin.
+fn source_date_epoch() -> Result<Option<Instant>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let seconds: i64 =
+                text.trim().parse().map_err(|_| anyhow!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds"))?;
+            let t = crate::timefmt::from_epoch(seconds)
+                .ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH={text:?} is out of range"))?;
+            Ok(Some(t))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 fn write_output(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {

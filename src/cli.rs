@@ -27,6 +27,10 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// Print the check catalog.
     Checks(ChecksArgs),
+    /// Check a report's signature and, with --evidence, that the evidence is unchanged since.
+    Verify(VerifyArgs),
+    /// Make an offline signing key and self-signed certificate for signing reports.
+    Keygen(KeygenArgs),
 }
 
 /// Flags shared by every subcommand that reads evidence.
@@ -72,6 +76,42 @@ pub struct AnalyzeArgs {
     /// Exit 1 when a failed result is at or above this severity (critical, high, medium, low, info).
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
+    /// Private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC) that signs report.pdf.
+    #[arg(long, value_name = "PEM", requires = "sign_cert")]
+    pub sign_key: Option<PathBuf>,
+    /// The signer's X.509 certificate (PEM).
+    #[arg(long, value_name = "PEM", requires = "sign_key")]
+    pub sign_cert: Option<PathBuf>,
+    /// Intermediate certificates to include in the signature (PEM; repeatable).
+    #[arg(long, value_name = "PEM", requires = "sign_key")]
+    pub sign_chain: Vec<PathBuf>,
+    /// Sign even though the key file is readable by other users.
+    #[arg(long, requires = "sign_key")]
+    pub allow_readable_key: bool,
+    /// Folder with a report.toml that replaces the built-in report wording and section order.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed report.pdf.
+    #[arg(value_name = "REPORT.pdf")]
+    pub report: PathBuf,
+    /// Evidence to re-hash and compare with the manifest embedded in the report: the same roots,
+    /// in the same order, as given to `analyze` (they may have moved).
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub evidence: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Folder to write key.pem (mode 0600) and cert.pem into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The signer's name, the certificate's common name: "Jane Auditor, Example LLP".
+    #[arg(long, value_name = "CN")]
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

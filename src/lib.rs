@@ -4,6 +4,7 @@
 //! `facts` → `checks` → `results` → `report` (render). `app` wires it for each subcommand.
 
 pub mod app;
+pub mod attest;
 pub mod catalog;
 pub mod checks;
 pub mod cli;

@@ -98,7 +98,7 @@ pub struct Findings<'a> {
     pub as_of: Option<String>,
     pub period: Option<Period>,
     pub results: &'a [CheckResult],
-    pub activity: Vec<ActivityOut>,
+    pub activity: &'a [ActivityOut],
     pub coverage: &'a [crate::cloudtrail::coverage::RegionCoverage],
     pub exceptions: &'a [ExceptionUse],
     /// What an auditor must know to read the results: where as-of dates came from, suspicious dates.
@@ -107,16 +107,12 @@ pub struct Findings<'a> {
 }
 
 impl Findings<'_> {
-    /// Streams the document to `path`: a population of 100,000 users gives ~300 MB of JSON, which
-    /// need not sit in memory beside the results it is made from.
-    pub fn write(&self, path: &std::path::Path) -> anyhow::Result<()> {
-        use anyhow::Context;
-        use std::io::Write;
-        let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut out, self)?;
-        out.write_all(b"\n")?;
-        out.flush().with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+    // Built in memory (a 100,000-user population gives ~300 MB): the PDF embeds these exact bytes and
+    // prints their SHA-256, so they are made once and written and embedded from the same buffer.
+    /// Pretty JSON with a final newline: written as findings.json and embedded in the PDF.
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
     }
 }

@@ -1,0 +1,282 @@
+//! `gapscope verify` and `gapscope keygen`: proving later that a report and its evidence are what
+//! was signed. The cryptography is in `signing`; this module decides what counts as verified and
+//! says it in words an auditor can put in the working papers.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow};
+use serde::Deserialize;
+
+use crate::cli::{KeygenArgs, VerifyArgs};
+use crate::config::Limits;
+use crate::report::publish::MANIFEST_NAME;
+
+/// The evidence now, against the manifest embedded in the report.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    pub unchanged: usize,
+    /// (path, SHA-256 in the manifest, SHA-256 now)
+    pub changed: Vec<(String, String, String)>,
+    pub missing: Vec<String>,
+    pub added: Vec<String>,
+}
+
+impl Comparison {
+    pub fn matches(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.added.is_empty()
+    }
+}
+
+#[derive(Deserialize)]
+struct ManifestFile {
+    files: Vec<ManifestFileEntry>,
+}
+
+#[derive(Deserialize)]
+struct ManifestFileEntry {
+    path: String,
+    sha256: String,
+}
+
+/// The root label of a display path: what comes before the first `/` or `!`.
+fn split_label(path: &str) -> (&str, &str) {
+    match path.find(['/', '!']) {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    }
+}
+
+/// Labels in order of first appearance (discovery walks roots in the order given).
+fn labels_in_order<'p>(paths: impl Iterator<Item = &'p str>) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for path in paths {
+        let (label, _) = split_label(path);
+        if labels.last().map(String::as_str) != Some(label) && !labels.iter().any(|l| l == label) {
+            labels.push(label.to_string());
+        }
+    }
+    labels
+}
+
+/// Re-hashes `roots` (reading archives as `analyze` does) and compares with `manifest`. The roots
+/// may have been moved or renamed since: when as many roots are given as the manifest has, each is
+/// matched to the manifest's root in the same position.
+pub fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limits) -> Result<Comparison> {
+    let manifest: ManifestFile =
+        serde_json::from_slice(manifest).context("the embedded manifest.json is not readable")?;
+    let mut now: Vec<(String, String)> = Vec::new();
+    crate::evidence::discover::discover(roots, limits, &mut |input| now.push((input.path, input.sha256)))?;
+
+    let expected_labels = labels_in_order(manifest.files.iter().map(|f| f.path.as_str()));
+    let found_labels = labels_in_order(now.iter().map(|(p, _)| p.as_str()));
+    let rename: BTreeMap<String, String> = if expected_labels.len() == found_labels.len() {
+        found_labels.into_iter().zip(expected_labels).collect()
+    } else {
+        BTreeMap::new()
+    };
+    let now: BTreeMap<String, String> = now
+        .into_iter()
+        .map(|(path, sha)| {
+            let (label, rest) = split_label(&path);
+            let path = rename.get(label).map_or_else(|| path.clone(), |to| format!("{to}{rest}"));
+            (path, sha)
+        })
+        .collect();
+    let before: BTreeMap<&str, &str> = manifest.files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())).collect();
+
+    let mut comparison = Comparison::default();
+    for (path, sha) in &before {
+        match now.get(*path) {
+            Some(current) if current == sha => comparison.unchanged += 1,
+            Some(current) => comparison.changed.push((path.to_string(), sha.to_string(), current.clone())),
+            None => comparison.missing.push(path.to_string()),
+        }
+    }
+    comparison.added = now.keys().filter(|p| !before.contains_key(p.as_str())).cloned().collect();
+    Ok(comparison)
+}
+
+pub fn verify(args: &VerifyArgs) -> Result<u8> {
+    let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
+    let shown = args.report.display().to_string();
+    let verification = crate::signing::verify(&pdf).with_context(|| format!("{shown} is not a readable PDF"))?;
+    let mut out = std::io::stdout().lock();
+    let mut failures: Vec<String> = Vec::new();
+
+    if verification.signatures.is_empty() {
+        failures.push("the report is not signed".into());
+        writeln!(out, "{shown}: not signed")?;
+    }
+    let count = verification.signatures.len();
+    for (i, sig) in verification.signatures.iter().enumerate() {
+        writeln!(out, "{shown}: signature {} of {count}", i + 1)?;
+        writeln!(out, "  signer: {}", sig.subject)?;
+        writeln!(out, "  certificate SHA-256: {}", sig.fingerprint_sha256)?;
+        if let Some(time) = sig.signing_time {
+            writeln!(out, "  signing time: {}", crate::timefmt::format_instant(time))?;
+        }
+        let valid = sig.digest_matches && sig.signature_valid;
+        writeln!(
+            out,
+            "  signature: {}",
+            if valid {
+                "valid (the signed bytes are unchanged and the signature verifies with the certificate's key)"
+            } else if !sig.digest_matches {
+                "INVALID: the signed bytes changed after signing"
+            } else {
+                "INVALID: the signature does not verify with the certificate's key"
+            }
+        )?;
+        if !valid {
+            failures.push(format!("signature {} is invalid", i + 1));
+        }
+        for problem in &sig.problems {
+            writeln!(out, "  problem: {problem}")?;
+        }
+        if i + 1 == count {
+            if sig.covers_whole_file {
+                writeln!(out, "  covers the whole file: yes")?;
+            } else {
+                writeln!(
+                    out,
+                    "  covers the whole file: NO: {} byte(s) after the signed range were added or changed later",
+                    sig.bytes_after
+                )?;
+                failures.push(format!("{} byte(s) follow the signed part of the file", sig.bytes_after));
+            }
+        }
+        writeln!(out, "  (the certificate's trust is not judged here: check the fingerprint with the signer)")?;
+    }
+
+    for problem in &verification.problems {
+        writeln!(out, "problem: {problem}")?;
+    }
+    let manifest = verification.attachments.iter().find(|a| a.name == MANIFEST_NAME);
+    let names: Vec<String> =
+        verification.attachments.iter().map(|a| format!("{} ({} bytes)", a.name, a.bytes.len())).collect();
+    writeln!(out, "embedded files: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") })?;
+
+    if !args.evidence.is_empty() {
+        match manifest {
+            None => {
+                writeln!(out, "evidence: cannot compare, the report has no embedded {MANIFEST_NAME}")?;
+                failures.push(format!("no embedded {MANIFEST_NAME}"));
+            }
+            Some(manifest) => {
+                let c = compare_evidence(&manifest.bytes, &args.evidence, &Limits::default())?;
+                writeln!(
+                    out,
+                    "evidence: {} unchanged, {} changed, {} missing, {} added",
+                    c.unchanged,
+                    c.changed.len(),
+                    c.missing.len(),
+                    c.added.len()
+                )?;
+                for (path, before, now) in &c.changed {
+                    writeln!(out, "  changed: {path} (SHA-256 was {before}, is {now})")?;
+                }
+                for path in &c.missing {
+                    writeln!(out, "  missing: {path}")?;
+                }
+                for path in &c.added {
+                    writeln!(out, "  added: {path}")?;
+                }
+                if !c.matches() {
+                    failures.push("the evidence differs from the manifest".into());
+                }
+            }
+        }
+    }
+
+    if failures.is_empty() {
+        writeln!(out, "verified: OK")?;
+        Ok(0)
+    } else {
+        writeln!(out, "verified: FAILED ({})", failures.join("; "))?;
+        Ok(1)
+    }
+}
+
+pub fn keygen(args: &KeygenArgs) -> Result<u8> {
+    if args.name.trim().is_empty() {
+        return Err(anyhow!("--name must not be empty"));
+    }
+    // A certificate's validity is the one date here that is about now, not about evidence;
+    // SOURCE_DATE_EPOCH still pins it for reproducible test fixtures.
+    let not_before = match std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        Some(seconds) => {
+            crate::timefmt::from_epoch(seconds).ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH out of range"))?
+        }
+        None => {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|_| anyhow!("the system clock is before 1970"))?
+                .as_secs();
+            crate::timefmt::from_epoch(i64::try_from(seconds)?)
+                .ok_or_else(|| anyhow!("the system clock is out of range"))?
+        }
+    };
+    let generated = crate::signing::generate(&args.name, not_before)?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let (key, cert) = crate::signing::write_generated(&args.out, &generated)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "private key: {} (mode 0600; keep it on this machine)", key.display())?;
+    writeln!(out, "certificate: {}", cert.display())?;
+    writeln!(out, "subject: {}", generated.subject)?;
+    writeln!(out, "certificate SHA-256: {}", generated.fingerprint_sha256)?;
+    writeln!(
+        out,
+        "sign with: gapscope analyze <EVIDENCE> --sign-key {} --sign-cert {}",
+        key.display(),
+        cert.display()
+    )?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_split_at_folder_or_archive() {
+        assert_eq!(split_label("ev/a/b.csv"), ("ev", "/a/b.csv"));
+        assert_eq!(split_label("client.zip!iam/r.json"), ("client.zip", "!iam/r.json"));
+        assert_eq!(split_label("report.csv"), ("report.csv", ""));
+        let labels = labels_in_order(["ev/a", "ev/b", "x.zip", "x.zip!m", "ev2/c"].into_iter());
+        assert_eq!(labels, ["ev", "x.zip", "ev2"]);
+    }
+
+    fn manifest(files: &[(&str, &str)]) -> Vec<u8> {
+        let files: Vec<serde_json::Value> =
+            files.iter().map(|(p, s)| serde_json::json!({"path": p, "sha256": s, "size": 1})).collect();
+        serde_json::to_vec(&serde_json::json!({ "files": files })).unwrap()
+    }
+
+    fn sha(bytes: &[u8]) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(bytes))
+    }
+
+    #[test]
+    fn a_moved_evidence_folder_is_compared_by_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("renamed");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("same.txt"), b"same").unwrap();
+        std::fs::write(root.join("sub/changed.txt"), b"now").unwrap();
+        std::fs::write(root.join("added.txt"), b"new").unwrap();
+        let m = manifest(&[
+            ("evidence/same.txt", &sha(b"same")),
+            ("evidence/sub/changed.txt", &sha(b"before")),
+            ("evidence/gone.txt", &sha(b"gone")),
+        ]);
+        let c = compare_evidence(&m, &[root], &Limits::default()).unwrap();
+        assert_eq!(c.unchanged, 1);
+        assert_eq!(c.changed, vec![("evidence/sub/changed.txt".to_string(), sha(b"before"), sha(b"now"))]);
+        assert_eq!(c.missing, ["evidence/gone.txt"]);
+        assert_eq!(c.added, ["evidence/added.txt"]);
+        assert!(!c.matches());
+    }
+}

@@ -1,0 +1,312 @@
+//! One section per analysis present in the evidence: IAM credentials, CloudTrail logging coverage,
+//! and any other check family; each with its picture and its failing resources.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+
+use super::summary::one_line;
+use super::{ReportInput, period_text, section, table, thousands};
+use crate::checks::Status;
+use crate::report::document::{
+    Align, Bar, BarChart, Bin, Block, Callout, Cell, HeatCell, HeatMap, Histogram, Section, Tone,
+};
+use crate::timefmt::age_days;
+
+/// The key-age bins the issue and auditors' working papers use.
+const AGE_BINS: [(&str, i64, i64); 5] =
+    [("0–30", 0, 30), ("31–90", 31, 90), ("91–180", 91, 180), ("181–365", 181, 365), ("> 365", 366, i64::MAX)];
+
+pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
+    let reports = &input.facts.credential_reports;
+    if reports.is_empty() {
+        return None;
+    }
+    let t = input.template;
+    let threshold = input.thresholds.key_rotation_days;
+    let mut blocks = vec![Block::Paragraph(t.text("credentials", "intro", &[("threshold", &threshold.to_string())]))];
+
+    // Active keys by age at their report's as-of.
+    let mut counts = [0u64; AGE_BINS.len()];
+    let mut undated = 0u64;
+    for assessed in reports {
+        for row in &assessed.report.rows {
+            for key in row.keys.iter().filter(|k| k.active.value() == Some(true)) {
+                match key.last_rotated.value() {
+                    Some(rotated) => {
+                        let age = age_days(assessed.as_of, rotated).max(0);
+                        if let Some(i) = AGE_BINS.iter().position(|(_, lo, hi)| (*lo..=*hi).contains(&age)) {
+                            counts[i] += 1;
+                        }
+                    }
+                    None => undated += 1,
+                }
+            }
+        }
+    }
+    blocks.push(Block::Heading(t.text("credentials", "histogram_heading", &[])));
+    let bins = AGE_BINS
+        .iter()
+        .zip(counts)
+        .map(|((label, lo, _), count)| Bin {
+            label: (*label).to_string(),
+            count,
+            tone: if *lo > threshold { Tone::Bad } else { Tone::Good },
+        })
+        .collect();
+    let mut caption =
+        format!("days since the key was created or last rotated; red bins are past the {threshold}-day limit");
+    if undated > 0 {
+        caption.push_str(&format!("; {undated} active key(s) without a readable rotation date are not shown"));
+    }
+    blocks.push(Block::Histogram(Histogram {
+        title: t.text("credentials", "histogram_heading", &[]),
+        x_label: caption,
+        bins,
+    }));
+
+    blocks.push(Block::Heading(t.text("credentials", "mfa_heading", &[])));
+    let mut bars = Vec::new();
+    for assessed in reports {
+        let account = assessed.report.account.clone().unwrap_or_else(|| "unknown account".into());
+        let console: Vec<_> =
+            assessed.report.rows.iter().filter(|r| !r.is_root && r.password_enabled.value() == Some(true)).collect();
+        let with_mfa = console.iter().filter(|r| r.mfa_active.value() == Some(true)).count() as u64;
+        let total = console.len() as u64;
+        bars.push(Bar {
+            label: format!("{account} console users"),
+            value: with_mfa,
+            total,
+            tone: if with_mfa == total { Tone::Good } else { Tone::Bad },
+        });
+        if let Some(root) = assessed.report.rows.iter().find(|r| r.is_root) {
+            let on = u64::from(root.mfa_active.value() == Some(true));
+            bars.push(Bar {
+                label: format!("{account} root"),
+                value: on,
+                total: 1,
+                tone: if on == 1 { Tone::Good } else { Tone::Bad },
+            });
+        }
+    }
+    blocks.push(Block::Bars(BarChart { title: "Identities with MFA enabled".into(), bars }));
+
+    blocks.push(Block::Heading(t.text("credentials", "stale_heading", &[])));
+    let stale: Vec<Vec<Cell>> = input
+        .results
+        .iter()
+        .filter(|r| {
+            r.status != Status::Pass
+                && matches!(r.check.as_str(), "aws.iam.stale_console_user" | "aws.iam.inactive_user")
+        })
+        .map(|r| {
+            vec![
+                Cell::plain(r.resource.clone()),
+                Cell::toned(check_title(input, &r.check), super::status_tone(r.status)),
+                Cell::plain(r.detail.clone()),
+            ]
+        })
+        .collect();
+    let columns = [("Identity", 1.6, Align::Left), ("Check", 1.0, Align::Left), ("Detail", 2.0, Align::Left)];
+    blocks.push(Block::Table(table(&columns, stale, "No stale or inactive identity.")));
+
+    blocks.push(Block::Heading(t.text("credentials", "failing_heading", &[])));
+    blocks.push(failing(input, |check| check.starts_with("aws.iam.")));
+    Some(section(input, "credentials", blocks))
+}
+
+pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
+    let ct = &input.facts.cloudtrail;
+    let has_results = input.results.iter().any(|r| r.check.starts_with("aws.cloudtrail."));
+    if ct.aggregate.records == 0 && ct.coverage.is_empty() && !has_results {
+        return None;
+    }
+    let t = input.template;
+    let period = period_text(input.period);
+    let mut blocks = vec![Block::Paragraph(t.text("cloudtrail", "intro", &[("period", &period)]))];
+
+    blocks.push(Block::Heading(t.text("cloudtrail", "coverage_heading", &[])));
+    let rows = ct
+        .coverage
+        .iter()
+        .map(|c| {
+            let gaps: Vec<String> = c
+                .gaps
+                .iter()
+                .map(|[from, to]| if from == to { from.clone() } else { format!("{from}..{to}") })
+                .collect();
+            let tone = if c.days_covered == c.days_in_period {
+                Tone::Good
+            } else if c.days_covered == 0 {
+                Tone::Bad
+            } else {
+                Tone::Warn
+            };
+            vec![
+                Cell::plain(format!("{} / {}", c.account, c.region)),
+                Cell::toned(format!("{} of {}", c.days_covered, c.days_in_period), tone),
+                Cell::plain(if gaps.is_empty() { "none".to_string() } else { gaps.join(", ") }),
+                Cell::plain(format!("{} h", c.longest_silence_hours)),
+                Cell::plain(thousands(c.records)),
+                Cell::plain(thousands(c.files)),
+            ]
+        })
+        .collect();
+    let columns = [
+        ("Account / region", 2.0, Align::Left),
+        ("Days covered", 1.0, Align::Right),
+        ("Days without records", 2.0, Align::Left),
+        ("Longest silence", 1.0, Align::Right),
+        ("Records", 1.0, Align::Right),
+        ("Files", 0.8, Align::Right),
+    ];
+    blocks.push(Block::Table(table(&columns, rows, "No account or region in scope.")));
+
+    if let Some(map) = heat_map(input) {
+        blocks.push(Block::Heading(t.text("cloudtrail", "heatmap_heading", &[])));
+        blocks.push(Block::HeatMap(map));
+    }
+
+    blocks.push(Block::Heading(t.text("cloudtrail", "activity_heading", &[])));
+    let titles = activity_titles();
+    let rows = input
+        .activity
+        .iter()
+        .map(|a| {
+            // The map is ordered by name; the busiest principal is the largest count, ties by name.
+            let top = a
+                .by_principal
+                .iter()
+                .filter_map(|(who, n)| Some((n.as_u64()?, who)))
+                .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(x.1)))
+                .map(|(n, who)| format!("{who} ({n})"))
+                .unwrap_or_else(|| "-".into());
+            let title = titles.get(a.check).cloned().unwrap_or_else(|| a.check.to_string());
+            vec![
+                Cell::plain(title),
+                Cell::plain(format!("{} / {}", a.account, a.region)),
+                Cell::plain(thousands(a.count)),
+                Cell::plain(thousands(a.refused)),
+                Cell::plain(format!("{}\n{}", a.first, a.last)),
+                Cell::plain(top),
+            ]
+        })
+        .collect();
+    let columns = [
+        ("Activity", 1.4, Align::Left),
+        ("Account / region", 1.3, Align::Left),
+        ("Calls", 0.6, Align::Right),
+        ("Refused", 0.8, Align::Right),
+        ("First / last", 1.9, Align::Left),
+        ("Most frequent principal", 2.2, Align::Left),
+    ];
+    blocks.push(Block::Table(table(&columns, rows, "No activity of interest in the records.")));
+
+    blocks.push(Block::Heading(t.text("cloudtrail", "failing_heading", &[])));
+    blocks.push(failing(input, |check| check.starts_with("aws.cloudtrail.")));
+    Some(section(input, "cloudtrail", blocks))
+}
+
+/// Results of check families no other section presents (for checks added after this module).
+pub(super) fn other(input: &ReportInput) -> Option<Section> {
+    let known = |check: &str| check.starts_with("aws.iam.") || check.starts_with("aws.cloudtrail.");
+    if input.results.iter().all(|r| known(&r.check)) {
+        return None;
+    }
+    let t = input.template;
+    let blocks = vec![
+        Block::Paragraph(t.text("other", "intro", &[])),
+        Block::Heading(t.text("other", "failing_heading", &[])),
+        failing(input, |check| !known(check)),
+    ];
+    Some(section(input, "other", blocks))
+}
+
+/// The failed results of the checks `which` selects, by check then resource.
+fn failing(input: &ReportInput, which: impl Fn(&str) -> bool) -> Block {
+    let mut results: Vec<_> = input.results.iter().filter(|r| r.status == Status::Fail && which(&r.check)).collect();
+    results.sort_by(|a, b| (a.severity, &a.check, &a.resource).cmp(&(b.severity, &b.check, &b.resource)));
+    if results.is_empty() {
+        return Block::Callout(Callout { tone: Tone::Good, text: "No failing resource.".into() });
+    }
+    let rows = results
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::toned(format!("{} {}", r.severity.priority(), r.severity), super::severity_tone(r.severity)),
+                Cell::plain(check_title(input, &r.check)),
+                Cell::plain(r.resource.clone()),
+                Cell::plain(one_line(&r.detail)),
+            ]
+        })
+        .collect();
+    let columns = [
+        ("Priority", 0.8, Align::Left),
+        ("Check", 1.4, Align::Left),
+        ("Resource", 1.8, Align::Left),
+        ("Detail", 2.6, Align::Left),
+    ];
+    Block::Table(table(&columns, rows, ""))
+}
+
+fn check_title(input: &ReportInput, check: &str) -> String {
+    input.catalog.get(check).map_or_else(|| check.to_string(), |c| c.title.clone())
+}
+
+/// Account/region × day, from the same grid as `coverage.csv`.
+fn heat_map(input: &ReportInput) -> Option<HeatMap> {
+    let period = input.facts.cloudtrail.period?;
+    let days: Vec<chrono::NaiveDate> = period.from.iter_days().take_while(|d| *d <= period.to).collect();
+    if days.is_empty() || input.facts.cloudtrail.coverage.is_empty() {
+        return None;
+    }
+    let mut records: BTreeMap<(&str, &str, &str), u64> = BTreeMap::new();
+    for row in input.coverage_grid {
+        records.insert((&row.account, &row.region, &row.day), row.records);
+    }
+    let labels: Vec<String> = days.iter().map(|d| d.to_string()).collect();
+    let places: BTreeSet<(&str, &str)> =
+        input.facts.cloudtrail.coverage.iter().map(|c| (c.account.as_str(), c.region.as_str())).collect();
+    let mut row_labels = Vec::new();
+    let mut cells = Vec::new();
+    for (account, region) in places {
+        row_labels.push(format!("{account} / {region}"));
+        cells.push(
+            labels
+                .iter()
+                .map(|day| match records.get(&(account, region, day.as_str())) {
+                    Some(0) | None => HeatCell::Gap,
+                    Some(n) => HeatCell::Count(*n),
+                })
+                .collect(),
+        );
+    }
+    Some(HeatMap {
+        title: "CloudTrail records per UTC day".into(),
+        row_labels,
+        column_labels: labels,
+        cells,
+        legend: format!(
+            "Darker green: more records that day. Red: no record at all (a gap). Period {}..{}; coverage.csv has every cell.",
+            period.from, period.to
+        ),
+    })
+}
+
+#[derive(Deserialize)]
+struct ActivityCatalog {
+    activity: Vec<ActivityEntry>,
+}
+
+#[derive(Deserialize)]
+struct ActivityEntry {
+    id: String,
+    title: String,
+}
+
+/// Activity summary titles from `templates/activity.toml`; ids without one are shown as ids.
+fn activity_titles() -> BTreeMap<String, String> {
+    toml::from_str::<ActivityCatalog>(include_str!("../../../templates/activity.toml"))
+        .map(|c| c.activity.into_iter().map(|a| (a.id, a.title)).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,34 @@
+//! report.pdf from a run: compose the document, draw it, embed findings.json and manifest.json so
+//! the report is self-contained, then sign it when a key was given.
+
+use anyhow::{Context, Result};
+
+use crate::report::compose::{ReportInput, compose};
+use crate::signing::{self, Attachment, Signer};
+
+pub const FINDINGS_NAME: &str = "findings.json";
+pub const MANIFEST_NAME: &str = "manifest.json";
+
+pub fn build(input: &ReportInput, findings: &[u8], manifest: &[u8], signer: Option<&Signer>) -> Result<Vec<u8>> {
+    let document = compose(input);
+    let pdf = crate::report::pdf::render(&document).context("cannot draw report.pdf")?;
+    let attachments = [
+        Attachment {
+            name: FINDINGS_NAME.into(),
+            mime: "application/json".into(),
+            description: "Findings of this report (schema gapscope.findings/v1)".into(),
+            bytes: findings.to_vec(),
+        },
+        Attachment {
+            name: MANIFEST_NAME.into(),
+            mime: "application/json".into(),
+            description: "Every evidence input with its size and SHA-256 (schema gapscope.manifest/v1)".into(),
+            bytes: manifest.to_vec(),
+        },
+    ];
+    let pdf = signing::attach(&pdf, &attachments).context("cannot embed findings.json and manifest.json")?;
+    match signer {
+        Some(signer) => Ok(signing::sign(&pdf, signer, input.created).context("cannot sign report.pdf")?),
+        None => Ok(pdf),
+    }
+}
