@@ -33,7 +33,7 @@ const GENERATED_BY: &str = concat!("gapscope ", env!("CARGO_PKG_VERSION"));
 /// Runs a parsed command line and returns the exit code (errors exit 2 in `main`).
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Analyze(args) => analyze(args, cli.quiet),
+        Command::Analyze(args) => analyze(*args, cli.quiet),
         Command::Inventory(args) => inventory(args, cli.quiet),
         Command::Checks(args) => checks(args),
         Command::Verify(args) => crate::attest::verify(&args),

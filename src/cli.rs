@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse evidence and write findings, gap register and manifest.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// List what the evidence holds: recognised artifacts, and every file not used with the reason.
     Inventory(InventoryArgs),
     /// Print the check catalog.

@@ -181,10 +181,10 @@ pub fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<Credential
         Some(data @ Value::Object(_)) if value.get("status_code").is_some() => data,
         _ => &value,
     };
-    if let Some(format) = body.get("ReportFormat").and_then(Value::as_str) {
-        if !format.eq_ignore_ascii_case("text/csv") {
-            return Err(ReportError::Format(format.to_string()));
-        }
+    if let Some(format) = body.get("ReportFormat").and_then(Value::as_str)
+        && !format.eq_ignore_ascii_case("text/csv")
+    {
+        return Err(ReportError::Format(format.to_string()));
     }
     let text = match body.get("Content") {
         None => return Err(ReportError::NoContent),

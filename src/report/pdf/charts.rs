@@ -313,7 +313,7 @@ fn day_axis(l: &mut Layout, map: &HeatMap, c0: usize, c1: usize, grid_x: f32, pi
             try_place(l, c);
         }
     }
-    for c in (c0..c1).filter(|c| (c - c0) % 7 == 0) {
+    for c in (c0..c1).filter(|c| (c - c0).is_multiple_of(7)) {
         try_place(l, c);
     }
     l.y = top + DAY_LABEL.leading + 2.0;

@@ -49,7 +49,7 @@ struct Template {
 
 const fn t(source: &'static str, name: &'static str, read_only: bool, weight: u32, who: Who, build: Build) -> Template {
     // Services moved to 1.09 at different times; which one says so is ours to choose.
-    let version = if source.len() % 2 == 0 { "1.09" } else { "1.08" };
+    let version = if source.len().is_multiple_of(2) { "1.09" } else { "1.08" };
     Template { source, name, read_only, weight, who, version, build }
 }
 
