@@ -401,9 +401,21 @@ expires = "2026-01-01"
     let missing = run(&["analyze", "/nonexistent/evidence", "-o", dir.path().to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/evidence"));
-    let pdf = run(&["analyze", report.to_str().unwrap(), "-o", dir.path().to_str().unwrap(), "--format", "pdf"]);
-    assert_eq!(pdf.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&pdf.stderr).contains("not available in this version yet"));
+    let out = dir.path().to_str().unwrap();
+    let key_alone = run(&["analyze", report.to_str().unwrap(), "-o", out, "--sign-key", "k.pem"]);
+    assert_eq!(key_alone.status.code(), Some(2), "--sign-key without --sign-cert is a usage error");
+    let missing_key = run(&[
+        "analyze",
+        report.to_str().unwrap(),
+        "-o",
+        out,
+        "--sign-key",
+        "/nonexistent/k.pem",
+        "--sign-cert",
+        "c.pem",
+    ]);
+    assert_eq!(missing_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing_key.stderr).contains("/nonexistent/k.pem"));
     let bad_fail_on = run(&["analyze", report.to_str().unwrap(), "--fail-on", "urgent"]);
     assert_eq!(bad_fail_on.status.code(), Some(2));
 }

@@ -274,3 +274,49 @@ fn verify_refuses_an_unsigned_report_and_garbage() {
     let refused = verify(&garbage, &[]);
     assert!(matches!(refused.status.code(), Some(1 | 2)), "{}", text(&refused));
 }
+
+#[test]
+fn a_key_readable_by_others_is_refused_unless_allowed() {
+    let (key, cert) = keys();
+    let dir = tempfile::tempdir().unwrap();
+    let open_key = dir.path().join("open-key.pem");
+    std::fs::copy(key, &open_key).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&open_key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let samples = crate_dir().join("samples");
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "analyze",
+        samples.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--sign-key",
+        open_key.to_str().unwrap(),
+        "--sign-cert",
+        cert.to_str().unwrap(),
+    ];
+    let refused = run(&args);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = text(&refused);
+    assert!(said.contains("chmod 600") && said.contains("--allow-readable-key"), "{said}");
+    assert!(!out.join("findings.json").exists(), "the run went on although the key was refused");
+    args.push("--allow-readable-key");
+    let allowed = run(&args);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed));
+    let pdfsig = poppler("pdfsig", &[out.join("report.pdf").to_str().unwrap()]);
+    assert!(text(&pdfsig).contains("Signature is Valid"), "{}", text(&pdfsig));
+}
+
+#[test]
+fn templates_override_the_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = std::fs::read_to_string(crate_dir().join("templates/report.toml")).unwrap();
+    let mine = embedded.replace("title = \"Findings register\"", "title = \"Registre des constats\"");
+    assert_ne!(mine, embedded);
+    std::fs::write(dir.path().join("report.toml"), mine).unwrap();
+    let (_, _, _, _, out) =
+        common::analyze(&[&crate_dir().join("samples")], &["--templates", dir.path().to_str().unwrap()]);
+    let txt = poppler("pdftotext", &[out.path().join("report.pdf").to_str().unwrap(), "-"]);
+    let said = String::from_utf8_lossy(&txt.stdout);
+    assert!(said.contains("Registre des constats") && !said.contains("Findings register"), "{said}");
+}

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use super::summary::one_line;
 use super::{ReportInput, period_text, section, table, thousands};
 use crate::checks::Status;
 use crate::report::document::{
@@ -16,6 +15,9 @@ use crate::timefmt::age_days;
 /// The key-age bins the issue and auditors' working papers use.
 const AGE_BINS: [(&str, i64, i64); 5] =
     [("0–30", 0, 30), ("31–90", 31, 90), ("91–180", 91, 180), ("181–365", 181, 365), ("> 365", 366, i64::MAX)];
+
+/// Stale identities shown in the credentials section; the register lists them all.
+const STALE_ROWS: usize = 40;
 
 pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
     let reports = &input.facts.credential_reports;
@@ -108,7 +110,18 @@ pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
         })
         .collect();
     let columns = [("Identity", 1.6, Align::Left), ("Check", 1.0, Align::Left), ("Detail", 2.0, Align::Left)];
-    blocks.push(Block::Table(table(&columns, stale, "No stale or inactive identity.")));
+    let total = stale.len();
+    blocks.push(Block::Table(table(
+        &columns,
+        stale.into_iter().take(STALE_ROWS).collect(),
+        "No stale or inactive identity.",
+    )));
+    if total > STALE_ROWS {
+        blocks.push(Block::Paragraph(format!(
+            "The first {STALE_ROWS} of {} are shown; the findings register lists every one.",
+            thousands(total as u64)
+        )));
+    }
 
     blocks.push(Block::Heading(t.text("credentials", "failing_heading", &[])));
     blocks.push(failing(input, |check| check.starts_with("aws.iam.")));
@@ -222,29 +235,43 @@ pub(super) fn other(input: &ReportInput) -> Option<Section> {
     Some(section(input, "other", blocks))
 }
 
-/// The failed results of the checks `which` selects, by check then resource.
+/// Resources named per check in an analysis section; the findings register lists them all.
+const EXAMPLES_PER_CHECK: usize = 8;
+
+/// The failed results of the checks `which` selects, one row per check: how many failed and the
+/// first resources, so a section stays a summary however large the population.
 fn failing(input: &ReportInput, which: impl Fn(&str) -> bool) -> Block {
-    let mut results: Vec<_> = input.results.iter().filter(|r| r.status == Status::Fail && which(&r.check)).collect();
-    results.sort_by(|a, b| (a.severity, &a.check, &a.resource).cmp(&(b.severity, &b.check, &b.resource)));
-    if results.is_empty() {
+    let mut by_check: BTreeMap<(crate::catalog::Severity, &str), Vec<&str>> = BTreeMap::new();
+    for r in input.results.iter().filter(|r| r.status == Status::Fail && which(&r.check)) {
+        by_check.entry((r.severity, r.check.as_str())).or_default().push(r.resource.as_str());
+    }
+    if by_check.is_empty() {
         return Block::Callout(Callout { tone: Tone::Good, text: "No failing resource.".into() });
     }
-    let rows = results
-        .iter()
-        .map(|r| {
+    let rows = by_check
+        .into_iter()
+        .map(|((severity, check), mut resources)| {
+            resources.sort_unstable();
+            let mut shown: Vec<String> = resources.iter().take(EXAMPLES_PER_CHECK).map(|r| r.to_string()).collect();
+            if resources.len() > EXAMPLES_PER_CHECK {
+                shown.push(format!(
+                    "… and {} more (findings register)",
+                    thousands((resources.len() - EXAMPLES_PER_CHECK) as u64)
+                ));
+            }
             vec![
-                Cell::toned(format!("{} {}", r.severity.priority(), r.severity), super::severity_tone(r.severity)),
-                Cell::plain(check_title(input, &r.check)),
-                Cell::plain(r.resource.clone()),
-                Cell::plain(one_line(&r.detail)),
+                Cell::toned(format!("{} {}", severity.priority(), severity), super::severity_tone(severity)),
+                Cell::plain(check_title(input, check)),
+                Cell::plain(thousands(resources.len() as u64)),
+                Cell::plain(shown.join("\n")),
             ]
         })
         .collect();
     let columns = [
         ("Priority", 0.8, Align::Left),
-        ("Check", 1.4, Align::Left),
-        ("Resource", 1.8, Align::Left),
-        ("Detail", 2.6, Align::Left),
+        ("Check", 1.8, Align::Left),
+        ("Failed", 0.6, Align::Right),
+        ("Resources", 3.0, Align::Left),
     ];
     Block::Table(table(&columns, rows, ""))
 }
