@@ -135,6 +135,10 @@ pub fn verify(args: &VerifyArgs) -> Result<u8> {
         for problem in &sig.problems {
             writeln!(out, "  problem: {problem}")?;
         }
+        // A signature that verifies but is malformed elsewhere is not one to put a name under.
+        if valid && !sig.problems.is_empty() {
+            failures.push(format!("signature {} has {} problem(s)", i + 1, sig.problems.len()));
+        }
         if i + 1 == count {
             if sig.covers_whole_file {
                 writeln!(out, "  covers the whole file: yes")?;
@@ -152,6 +156,9 @@ pub fn verify(args: &VerifyArgs) -> Result<u8> {
 
     for problem in &verification.problems {
         writeln!(out, "problem: {problem}")?;
+    }
+    if !verification.problems.is_empty() {
+        failures.push(format!("{} problem(s) in the file", verification.problems.len()));
     }
     let manifest = verification.attachments.iter().find(|a| a.name == MANIFEST_NAME);
     let names: Vec<String> =
