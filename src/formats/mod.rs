@@ -1,3 +1,4 @@
 //! One parser per export format, each turning recognised content into typed facts.
 
 pub mod aws;
+pub mod entra;
