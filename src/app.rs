@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::facts::{Assembly, assemble};
 use crate::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
 use crate::report::compose::{ReportInput, SignerInfo};
-use crate::report::findings::{ActivityOut, Findings, Inputs, Period as PeriodOut, Unused};
+use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, Unused};
 use crate::report::inventory::Artifact;
 use crate::report::publish;
 use crate::report::template::ReportTemplate;
@@ -102,6 +102,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     let mut reports = Vec::new();
     let mut files = CloudTrailFiles::default();
     let mut artifacts = Vec::new();
+    let mut entra_files = Vec::new();
     for item in processed {
         diagnostics.extend(item.diagnostics);
         match item.artifact {
@@ -155,6 +156,16 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
                 });
                 files.public_keys.extend(keys);
             }
+            Some(Evidence::Entra(file)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: None,
+                    as_of: None,
+                    records: item.entry.records_read.unwrap_or(0),
+                    path: item.entry.path.clone(),
+                });
+                entra_files.push(file);
+            }
             None => {}
         }
         entries.push(item.entry);
@@ -163,6 +174,8 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     assembly.notes.extend(cloudtrail_notes(&cloudtrail, period));
     assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, files, period);
     assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
+    assembly.facts.entra = crate::entra::EntraFacts::new(entra_files, as_of_override, period);
+    assembly.notes.extend(assembly.facts.entra.notes());
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
     for entry in &mut entries {
@@ -288,7 +301,13 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
         period: facts.cloudtrail.period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
         results: &results,
         activity: &activity,
-        coverage: &facts.cloudtrail.coverage,
+        coverage: facts
+            .cloudtrail
+            .coverage
+            .iter()
+            .map(CoverageOut::CloudTrail)
+            .chain(facts.entra.coverage.iter().map(CoverageOut::EntraSignIns))
+            .collect(),
         exceptions: &exception_uses,
         notes: &notes,
         inputs: Inputs {

@@ -15,6 +15,11 @@ pub struct Thresholds {
     pub stale_account_days: i64,
     pub root_use_days: i64,
     pub log_retention_days: i64,
+    /// Entra app secrets older than this fail `entra.apps.secret_age`.
+    pub app_secret_max_age_days: i64,
+    /// Global Administrator members allowed (inclusive bounds) for `entra.roles.global_admin_count`.
+    pub global_admins_min: i64,
+    pub global_admins_max: i64,
 }
 
 impl Default for Thresholds {
@@ -25,19 +30,25 @@ impl Default for Thresholds {
             stale_account_days: 90,
             root_use_days: 90,
             log_retention_days: 365,
+            app_secret_max_age_days: 365,
+            global_admins_min: 2,
+            global_admins_max: 4,
         }
     }
 }
 
 impl Thresholds {
     /// The value named `{name}` in catalog rule text, for showing a check's rule with the numbers in force.
-    pub fn named(&self) -> [(&'static str, i64); 5] {
+    pub fn named(&self) -> [(&'static str, i64); 8] {
         [
             ("key_rotation_days", self.key_rotation_days),
             ("unused_credential_days", self.unused_credential_days),
             ("stale_account_days", self.stale_account_days),
             ("root_use_days", self.root_use_days),
             ("log_retention_days", self.log_retention_days),
+            ("app_secret_max_age_days", self.app_secret_max_age_days),
+            ("global_admins_min", self.global_admins_min),
+            ("global_admins_max", self.global_admins_max),
         ]
     }
 }

@@ -31,6 +31,7 @@ pub struct Facts {
     /// One credential report per account: the newest one in the evidence.
     pub credential_reports: Vec<AssessedReport>,
     pub cloudtrail: crate::cloudtrail::facts::CloudTrailFacts,
+    pub entra: crate::entra::EntraFacts,
 }
 
 /// A report that was read but not used, and why.
@@ -173,7 +174,7 @@ impl Facts {
     /// the end of the log period); undated reports have none.
     pub fn as_of(&self) -> Option<Instant> {
         let reports = self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of);
-        reports.chain(self.cloudtrail.newest()).max()
+        reports.chain(self.cloudtrail.newest()).chain(self.entra.as_of).max()
     }
 }
 

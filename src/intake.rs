@@ -62,6 +62,8 @@ pub enum Artifact {
     TrailConfig(ConfigFile),
     Digest(Box<DigestSeen>),
     PublicKeys(Vec<PublicKey>),
+    /// An Entra ID export (sign-ins, users, registrations, CA policies, apps, roles).
+    Entra(crate::entra::EntraFile),
 }
 
 /// A CloudTrail log file (or lookup-events export) that was read.

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cloudtrail;
 pub mod config;
 pub mod diagnostic;
+pub mod entra;
 pub mod evidence;
 pub mod facts;
 pub mod formats;

@@ -3,6 +3,7 @@
 
 pub mod cloudtrail;
 pub mod credentials;
+pub mod entra;
 pub mod trails;
 
 use serde::Serialize;
@@ -62,7 +63,7 @@ pub struct Rule {
 
 /// Every rule gapscope has. The catalog test proves each has a catalog entry and vice versa.
 pub fn rules() -> Vec<&'static Rule> {
-    [credentials::RULES, trails::RULES, cloudtrail::RULES].into_iter().flatten().collect()
+    [credentials::RULES, trails::RULES, cloudtrail::RULES, entra::RULES].into_iter().flatten().collect()
 }
 
 /// Runs every rule over the facts.

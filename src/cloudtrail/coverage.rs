@@ -37,6 +37,8 @@ impl ObservationPeriod {
 /// One account/region over the period: the `coverage[]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegionCoverage {
+    /// `cloudtrail`: coverage[] also holds Entra sign-in coverage (`entra-signins`).
+    pub source: &'static str,
     pub account: String,
     pub region: String,
     pub days_covered: i64,
@@ -73,6 +75,7 @@ pub fn coverage(
             let gaps = gaps(&days, from, to);
             let hours = aggregate.hours.get(&(account.clone(), region.clone()));
             RegionCoverage {
+                source: "cloudtrail",
                 days_covered: days.len() as i64,
                 days_in_period: period.days(),
                 gaps: gaps.iter().map(|(a, b)| [format_day(*a), format_day(*b)]).collect(),

@@ -90,6 +90,14 @@ impl ActivityOut {
     }
 }
 
+/// One `coverage[]` entry; `source` says which kind.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum CoverageOut<'a> {
+    CloudTrail(&'a crate::cloudtrail::coverage::RegionCoverage),
+    EntraSignIns(&'a crate::entra::coverage::SignInCoverage),
+}
+
 #[derive(Debug, Serialize)]
 pub struct Findings<'a> {
     pub schema: &'static str,
@@ -99,7 +107,8 @@ pub struct Findings<'a> {
     pub period: Option<Period>,
     pub results: &'a [CheckResult],
     pub activity: &'a [ActivityOut],
-    pub coverage: &'a [crate::cloudtrail::coverage::RegionCoverage],
+    /// CloudTrail account/region coverage, then Entra sign-in coverage per tenant and kind.
+    pub coverage: Vec<CoverageOut<'a>>,
     pub exceptions: &'a [ExceptionUse],
     /// What an auditor must know to read the results: where as-of dates came from, suspicious dates.
     pub notes: &'a [String],

@@ -9,11 +9,12 @@ use serde::Deserialize;
 const EMBEDDED: &str = include_str!("../../templates/report.toml");
 
 /// Sections the composer knows how to build.
-pub const SECTIONS: [&str; 10] = [
+pub const SECTIONS: [&str; 11] = [
     "summary",
     "scope",
     "credentials",
     "cloudtrail",
+    "entra",
     "other",
     "register",
     "exceptions",

@@ -220,9 +220,137 @@ pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
     Some(section(input, "cloudtrail", blocks))
 }
 
+/// Entra ID: MFA registration, sign-ins by client app, sign-in coverage, admins without MFA.
+pub(super) fn entra(input: &ReportInput) -> Option<Section> {
+    use crate::formats::entra::model::{AuthRequirement, LEGACY_CLIENT_APPS, SignInStatus};
+    let entra = &input.facts.entra;
+    if !entra.present {
+        return None;
+    }
+    let t = input.template;
+    let as_of = super::when(entra.as_of);
+    let mut blocks = vec![Block::Paragraph(t.text("entra", "intro", &[("as_of", &as_of)]))];
+
+    let registration: Vec<&crate::results::CheckResult> =
+        input.results.iter().filter(|r| r.check == "entra.users.mfa_registration").collect();
+    if !registration.is_empty() {
+        blocks.push(Block::Heading(t.text("entra", "registration_heading", &[])));
+        let is_admin = |r: &crate::results::CheckResult| r.detail.starts_with("administrator");
+        let mut bars = Vec::new();
+        for (label, admins_only) in [("Enabled members", false), ("Administrators", true)] {
+            let group: Vec<_> = registration.iter().filter(|r| !admins_only || is_admin(r)).collect();
+            let value = group.iter().filter(|r| r.status == Status::Pass).count() as u64;
+            let total = group.len() as u64;
+            if total > 0 {
+                let tone = if value == total { Tone::Good } else { Tone::Bad };
+                bars.push(Bar { label: label.into(), value, total, tone });
+            }
+        }
+        blocks.push(Block::Bars(BarChart { title: "Registered for MFA".into(), bars }));
+        let unregistered: Vec<Vec<Cell>> = registration
+            .iter()
+            .filter(|r| r.status == Status::Fail && is_admin(r))
+            .map(|r| vec![Cell::toned(r.resource.clone(), Tone::Bad), Cell::plain(r.detail.clone())])
+            .collect();
+        if !unregistered.is_empty() {
+            blocks.push(Block::Heading(t.text("entra", "admins_heading", &[])));
+            let columns = [("Administrator", 1.4, Align::Left), ("Detail", 2.0, Align::Left)];
+            blocks.push(Block::Table(table(&columns, unregistered, "")));
+        }
+    }
+
+    if !entra.sign_ins.is_empty() {
+        blocks.push(Block::Heading(t.text("entra", "signins_heading", &[])));
+        #[derive(Default)]
+        struct Row {
+            success: u64,
+            failed: u64,
+            single: u64,
+            users: BTreeSet<String>,
+        }
+        let mut by_app: BTreeMap<String, Row> = BTreeMap::new();
+        for s in &entra.sign_ins {
+            let s = &s.item;
+            let row = by_app.entry(s.client_app.clone().unwrap_or_else(|| "not stated".into())).or_default();
+            if s.status == SignInStatus::Success {
+                row.success += 1;
+                row.users.insert(s.user_principal_name.to_lowercase());
+                if s.auth_requirement == AuthRequirement::SingleFactor {
+                    row.single += 1;
+                }
+            } else {
+                row.failed += 1;
+            }
+        }
+        let rows = by_app
+            .into_iter()
+            .map(|(app, row)| {
+                let legacy = LEGACY_CLIENT_APPS.iter().any(|l| l.eq_ignore_ascii_case(&app));
+                let tone = if legacy && row.success > 0 { Tone::Bad } else { Tone::Neutral };
+                vec![
+                    Cell::toned(if legacy { format!("{app} (legacy)") } else { app }, tone),
+                    Cell::plain(thousands(row.success)),
+                    Cell::plain(thousands(row.single)),
+                    Cell::plain(thousands(row.failed)),
+                    Cell::plain(thousands(row.users.len() as u64)),
+                ]
+            })
+            .collect();
+        let columns = [
+            ("Client app", 2.2, Align::Left),
+            ("Successful", 1.0, Align::Right),
+            ("of which single-factor", 1.4, Align::Right),
+            ("Failed or interrupted", 1.4, Align::Right),
+            ("Users", 0.8, Align::Right),
+        ];
+        blocks.push(Block::Table(table(&columns, rows, "")));
+        blocks.push(Block::Paragraph(format!(
+            "{} distinct sign-ins from {} export(s); {} repeated across exports were counted once.",
+            thousands(entra.sign_ins.len() as u64),
+            entra.sign_in_files,
+            thousands(entra.duplicate_sign_ins as u64)
+        )));
+
+        blocks.push(Block::Heading(t.text("entra", "coverage_heading", &[])));
+        let rows = entra
+            .coverage
+            .iter()
+            .map(|c| {
+                let gaps: Vec<String> =
+                    c.gaps.iter().map(|[a, b]| if a == b { a.clone() } else { format!("{a}..{b}") }).collect();
+                let tone = if c.days_covered == c.days_in_period { Tone::Good } else { Tone::Warn };
+                vec![
+                    Cell::plain(format!("{} / {}", c.tenant, c.kind)),
+                    Cell::plain(format!("{}..{}", c.period[0], c.period[1])),
+                    Cell::toned(format!("{} of {}", c.days_covered, c.days_in_period), tone),
+                    Cell::plain(if gaps.is_empty() { "none".to_string() } else { gaps.join(", ") }),
+                    Cell::plain(thousands(c.sign_ins)),
+                ]
+            })
+            .collect();
+        let columns = [
+            ("Tenant / kind", 2.2, Align::Left),
+            ("Period", 1.6, Align::Left),
+            ("Days covered", 0.9, Align::Right),
+            ("Days without sign-ins", 1.6, Align::Left),
+            ("Sign-ins", 0.8, Align::Right),
+        ];
+        blocks.push(Block::Table(table(&columns, rows, "")));
+        for note in crate::entra::coverage::retention_notes(&entra.coverage) {
+            blocks.push(Block::Callout(Callout { tone: Tone::Warn, text: note }));
+        }
+    }
+
+    blocks.push(Block::Heading(t.text("entra", "failing_heading", &[])));
+    blocks.push(failing(input, |check| check.starts_with("entra.")));
+    Some(section(input, "entra", blocks))
+}
+
 /// Results of check families no other section presents (for checks added after this module).
 pub(super) fn other(input: &ReportInput) -> Option<Section> {
-    let known = |check: &str| check.starts_with("aws.iam.") || check.starts_with("aws.cloudtrail.");
+    let known = |check: &str| {
+        check.starts_with("aws.iam.") || check.starts_with("aws.cloudtrail.") || check.starts_with("entra.")
+    };
     if input.results.iter().all(|r| known(&r.check)) {
         return None;
     }

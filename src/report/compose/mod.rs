@@ -69,6 +69,7 @@ pub fn compose(input: &ReportInput) -> Document {
             "scope" => Some(evidence::scope(input)),
             "credentials" => analyses::credentials(input),
             "cloudtrail" => analyses::cloudtrail(input),
+            "entra" => analyses::entra(input),
             "other" => analyses::other(input),
             "register" => Some(summary::register(input)),
             "exceptions" => (!input.exceptions.is_empty()).then(|| summary::exceptions(input)),

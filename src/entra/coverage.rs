@@ -1,0 +1,120 @@
+//! Which days the Entra sign-in exports cover, per tenant and kind (interactive, non-interactive):
+//! the `coverage[]` entries with `source: "entra-signins"`. Entra keeps sign-ins for 7 or 30 days,
+//! so a short export window is the commonest gap in identity evidence; the notes say so plainly.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::Sourced;
+use crate::cloudtrail::coverage::ObservationPeriod;
+use crate::formats::entra::model::SignIn;
+
+/// Days of sign-in evidence below which the notes point at Entra's retention.
+const RETENTION_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignInCoverage {
+    pub source: &'static str,
+    pub tenant: String,
+    /// `interactive` or `non-interactive` (sign-ins whose export does not say count as interactive).
+    pub kind: &'static str,
+    pub period: [String; 2],
+    pub days_covered: i64,
+    pub days_in_period: i64,
+    /// Inclusive `[from, to]` day ranges without a sign-in.
+    pub gaps: Vec<[String; 2]>,
+    pub sign_ins: u64,
+    /// First and last sign-in of this kind.
+    pub first: String,
+    pub last: String,
+}
+
+pub fn kind_of(s: &SignIn) -> &'static str {
+    if s.interactive == Some(false) { "non-interactive" } else { "interactive" }
+}
+
+/// Sign-ins are one tenant's unless they name several; each tenant × kind gets an entry.
+pub fn coverage(sign_ins: &[Sourced<SignIn>], tenant: &str, period: Option<ObservationPeriod>) -> Vec<SignInCoverage> {
+    let days_of = |s: &Sourced<SignIn>| s.item.time.date_naive();
+    let (Some(first), Some(last)) = (sign_ins.iter().map(days_of).min(), sign_ins.iter().map(days_of).max()) else {
+        return Vec::new();
+    };
+    let (from, to) = period.map_or((first, last), |p| (p.from, p.to));
+    let mut cells: BTreeMap<(String, &'static str), (BTreeSet<NaiveDate>, u64, String, String)> = BTreeMap::new();
+    for s in sign_ins {
+        let t = s.item.tenant_id.clone().unwrap_or_else(|| tenant.to_string());
+        let entry = cells.entry((t, kind_of(&s.item))).or_default();
+        let day = days_of(s);
+        let when = crate::timefmt::format_instant(s.item.time);
+        if entry.1 == 0 || when < entry.2 {
+            entry.2.clone_from(&when);
+        }
+        if when > entry.3 {
+            entry.3 = when;
+        }
+        entry.1 += 1;
+        if (from..=to).contains(&day) {
+            entry.0.insert(day);
+        }
+    }
+    let days_in_period = (to - from).num_days() + 1;
+    cells
+        .into_iter()
+        .map(|((tenant, kind), (days, count, first, last))| SignInCoverage {
+            source: "entra-signins",
+            tenant,
+            kind,
+            period: [from.to_string(), to.to_string()],
+            days_covered: days.len() as i64,
+            days_in_period,
+            gaps: gaps(&days, from, to),
+            sign_ins: count,
+            first,
+            last,
+        })
+        .collect()
+}
+
+fn gaps(days: &BTreeSet<NaiveDate>, from: NaiveDate, to: NaiveDate) -> Vec<[String; 2]> {
+    let mut out = Vec::new();
+    let mut next = from;
+    for &day in days {
+        if day > next {
+            out.push([next.to_string(), day.pred_opt().unwrap_or(day).to_string()]);
+        }
+        next = day.succ_opt().unwrap_or(day);
+    }
+    if next <= to {
+        out.push([next.to_string(), to.to_string()]);
+    }
+    out
+}
+
+/// Plain words about windows too short for an observation period and about gaps.
+pub fn retention_notes(coverage: &[SignInCoverage]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for c in coverage {
+        if c.days_covered <= RETENTION_DAYS && c.days_covered < c.days_in_period {
+            notes.push(format!(
+                "Entra ID sign-ins ({} {}): the exports cover only {} of the {} days of {}..{}; Entra keeps \
+                 sign-ins for 7 days (Free) or 30 days (P1/P2), so the rest of the period is not evidenced: ask \
+                 for exports taken during the period or for the Log Analytics / storage archive",
+                c.tenant, c.kind, c.days_covered, c.days_in_period, c.period[0], c.period[1]
+            ));
+        } else if !c.gaps.is_empty() {
+            let shown: Vec<String> =
+                c.gaps.iter().take(5).map(|[a, b]| if a == b { a.clone() } else { format!("{a}..{b}") }).collect();
+            notes.push(format!(
+                "Entra ID sign-ins ({} {}): no sign-in on {} of the {} days: {}",
+                c.tenant,
+                c.kind,
+                c.days_in_period - c.days_covered,
+                c.days_in_period,
+                shown.join(", ")
+            ));
+        }
+    }
+    notes
+}
