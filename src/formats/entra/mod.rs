@@ -3,4 +3,5 @@
 //! and service principals, directory roles. Each parser turns one file into the types of `model`;
 //! several files of a kind are merged in `crate::entra`.
 
+pub mod directory;
 pub mod model;
