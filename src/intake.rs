@@ -259,6 +259,33 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
             entry.kind = KIND_CREDENTIAL_REPORT_JSON.into();
             credential_report::parse_json(&entry.path, &entry.sha256, &content)
         }
+        Recognised::EntraDirectory(kind) => {
+            use crate::formats::entra::directory::{self, DirectoryKind};
+            entry.kind = match kind {
+                DirectoryKind::UsersJson => "entra.users (json)",
+                DirectoryKind::UsersCsv => "entra.users (csv)",
+                DirectoryKind::RegistrationJson => "entra.registration (json)",
+                DirectoryKind::RegistrationCsv => "entra.registration (csv)",
+                DirectoryKind::CaPolicies => "entra.ca_policies",
+                DirectoryKind::Apps => "entra.apps",
+                DirectoryKind::Roles => "entra.roles",
+            }
+            .into();
+            return match directory::parse(&entry.path, &content, kind) {
+                Ok(parsed) => entra_artifact(
+                    entry,
+                    diagnostics,
+                    parsed.export,
+                    parsed.diagnostics,
+                    parsed.records_read,
+                    parsed.records_rejected,
+                ),
+                Err(e) => {
+                    entry.reason = Some(e.to_string());
+                    (Processed { entry, artifact: None, diagnostics }, None)
+                }
+            };
+        }
         Recognised::Unrecognised(guess) => {
             entry.kind = KIND_UNRECOGNISED.into();
             entry.reason = Some(format!("unrecognised: {guess}"));
@@ -286,6 +313,41 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
             (Processed { entry, artifact: None, diagnostics }, None)
         }
     }
+}
+
+/// A parsed Entra export: used when it holds at least one record.
+fn entra_artifact(
+    mut entry: ManifestEntry,
+    mut diagnostics: Vec<Diagnostic>,
+    export: crate::formats::entra::model::EntraExport,
+    found: Vec<Diagnostic>,
+    read: usize,
+    rejected: usize,
+) -> (Processed, Option<Aggregate>) {
+    use crate::formats::entra::model::EntraExport;
+    entry.records_read = Some(read);
+    entry.records_rejected = Some(rejected);
+    diagnostics.extend(found);
+    let kept = match &export {
+        EntraExport::SignIns(v) => v.len(),
+        EntraExport::Users(v) => v.len(),
+        EntraExport::Registrations(v) => v.len(),
+        EntraExport::Apps(v) => v.len(),
+        EntraExport::Roles(v) => v.len(),
+        // No policy at all is evidence too: the CA checks then fail for want of one.
+        EntraExport::CaPolicies(_) => 1,
+    };
+    if kept == 0 {
+        entry.reason = Some(if read == 0 {
+            "Entra export holds no records".into()
+        } else {
+            format!("Entra export has no usable records (all {read} rejected)")
+        });
+        return (Processed { entry, artifact: None, diagnostics }, None);
+    }
+    entry.used = true;
+    let file = crate::entra::EntraFile { file: entry.path.clone(), sha256: entry.sha256.clone(), export };
+    (Processed { entry, artifact: Some(Artifact::Entra(file)), diagnostics }, None)
 }
 
 /// Streams a log file's records into a tally of its own; says how far it got when it broke off.

@@ -457,8 +457,11 @@ fn checks_lists_the_catalog() {
     assert!(text.contains("aws.iam.root_access_keys") && text.contains("critical"));
     let json: Value = serde_json::from_slice(&run(&["checks", "--json"]).stdout).unwrap();
     let entries = json.as_array().unwrap();
-    // 10 credential checks (DESIGN.md §6, first table) and 12 CloudTrail checks (second table).
-    assert_eq!(entries.len(), 22);
+    // 10 credential checks (DESIGN.md §6, first table), 12 CloudTrail checks (second table) and the
+    // 10 Entra ID checks of issue 5.
+    assert_eq!(entries.len(), 32);
+    let entra = entries.iter().filter(|e| e["id"].as_str().unwrap().starts_with("entra.")).count();
+    assert_eq!(entra, 10);
     assert!(
         entries
             .iter()

@@ -27,6 +27,8 @@ pub enum Recognised {
     /// Trail configuration or regions: describe-trails, get-trail-status, get-event-selectors,
     /// `ec2 describe-regions`.
     TrailConfig,
+    /// An Entra ID directory export: users, MFA registration, CA policies, apps, roles.
+    EntraDirectory(crate::formats::entra::directory::DirectoryKind),
     /// Not evidence this version analyses; the text says what it looks like.
     Unrecognised(String),
 }
@@ -34,6 +36,11 @@ pub enum Recognised {
 pub fn recognise(content: &[u8]) -> Recognised {
     let text = strip_bom(content);
     let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
+    // CloudTrail files are most of the volume: their first key decides before any Entra sniffing.
+    let cloudtrail = first == Some(b'{') && matches!(first_key(text).as_deref(), Some("Records" | "Events"));
+    if !cloudtrail && let Some(entra) = recognise_entra(text) {
+        return entra;
+    }
     match first {
         None => Recognised::Unrecognised(if content.is_empty() { "empty file".into() } else { "blank file".into() }),
         Some(b'{') => recognise_json_object(text),
@@ -43,6 +50,11 @@ pub fn recognise(content: &[u8]) -> Recognised {
         }),
         Some(_) => recognise_text(text),
     }
+}
+
+/// Entra ID exports, by their first record's keys or their CSV header.
+fn recognise_entra(text: &[u8]) -> Option<Recognised> {
+    crate::formats::entra::directory::sniff(text).map(Recognised::EntraDirectory)
 }
 
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
