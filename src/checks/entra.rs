@@ -54,7 +54,7 @@ fn is_legacy(client_app: Option<&str>) -> bool {
 }
 
 /// Successful sign-ins selected by `select`, grouped by user (lower-cased UPN), in time order.
-fn by_user<'f>(facts: &'f EntraFacts, select: impl Fn(&SignIn) -> bool) -> BTreeMap<String, Vec<&'f Sourced<SignIn>>> {
+fn by_user(facts: &EntraFacts, select: impl Fn(&SignIn) -> bool) -> BTreeMap<String, Vec<&Sourced<SignIn>>> {
     let mut out: BTreeMap<String, Vec<&Sourced<SignIn>>> = BTreeMap::new();
     for s in facts.sign_ins.iter().filter(|s| s.item.status == SignInStatus::Success && select(&s.item)) {
         out.entry(s.item.user_principal_name.trim().to_lowercase()).or_default().push(s);

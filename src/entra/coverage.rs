@@ -31,6 +31,9 @@ pub struct SignInCoverage {
     pub last: String,
 }
 
+/// One tenant × kind: days with a sign-in in the period, sign-ins, first and last instant.
+type Cell = (BTreeSet<NaiveDate>, u64, String, String);
+
 pub fn kind_of(s: &SignIn) -> &'static str {
     if s.interactive == Some(false) { "non-interactive" } else { "interactive" }
 }
@@ -42,7 +45,7 @@ pub fn coverage(sign_ins: &[Sourced<SignIn>], tenant: &str, period: Option<Obser
         return Vec::new();
     };
     let (from, to) = period.map_or((first, last), |p| (p.from, p.to));
-    let mut cells: BTreeMap<(String, &'static str), (BTreeSet<NaiveDate>, u64, String, String)> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, &'static str), Cell> = BTreeMap::new();
     for s in sign_ins {
         let t = s.item.tenant_id.clone().unwrap_or_else(|| tenant.to_string());
         let entry = cells.entry((t, kind_of(&s.item))).or_default();
