@@ -4,3 +4,4 @@
 //! several files of a kind are merged in `crate::entra`.
 
 pub mod model;
+pub mod signins;
