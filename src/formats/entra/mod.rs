@@ -5,3 +5,4 @@
 
 pub mod directory;
 pub mod model;
+pub mod signins;
