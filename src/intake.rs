@@ -259,6 +259,29 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
             entry.kind = KIND_CREDENTIAL_REPORT_JSON.into();
             credential_report::parse_json(&entry.path, &entry.sha256, &content)
         }
+        Recognised::EntraSignIns(layout) => {
+            use crate::formats::entra::signins::{self, SignInLayout};
+            entry.kind = match layout {
+                SignInLayout::PortalCsv => "entra.signins (csv)",
+                SignInLayout::GraphJson => "entra.signins (json)",
+                SignInLayout::Ndjson => "entra.signins (ndjson)",
+            }
+            .into();
+            return match signins::parse(&entry.path, &content, layout) {
+                Ok(parsed) => entra_artifact(
+                    entry,
+                    diagnostics,
+                    crate::formats::entra::model::EntraExport::SignIns(parsed.sign_ins),
+                    parsed.diagnostics,
+                    parsed.records_read,
+                    parsed.records_rejected,
+                ),
+                Err(e) => {
+                    entry.reason = Some(e.to_string());
+                    (Processed { entry, artifact: None, diagnostics }, None)
+                }
+            };
+        }
         Recognised::EntraDirectory(kind) => {
             use crate::formats::entra::directory::{self, DirectoryKind};
             entry.kind = match kind {

@@ -27,6 +27,8 @@ pub enum Recognised {
     /// Trail configuration or regions: describe-trails, get-trail-status, get-event-selectors,
     /// `ec2 describe-regions`.
     TrailConfig,
+    /// Entra ID sign-in logs: portal CSV, Graph JSON, or Log Analytics NDJSON.
+    EntraSignIns(crate::formats::entra::signins::SignInLayout),
     /// An Entra ID directory export: users, MFA registration, CA policies, apps, roles.
     EntraDirectory(crate::formats::entra::directory::DirectoryKind),
     /// Not evidence this version analyses; the text says what it looks like.
@@ -54,7 +56,10 @@ pub fn recognise(content: &[u8]) -> Recognised {
 
 /// Entra ID exports, by their first record's keys or their CSV header.
 fn recognise_entra(text: &[u8]) -> Option<Recognised> {
-    crate::formats::entra::directory::sniff(text).map(Recognised::EntraDirectory)
+    use crate::formats::entra::{directory, signins};
+    signins::sniff(text)
+        .map(Recognised::EntraSignIns)
+        .or_else(|| directory::sniff(text).map(Recognised::EntraDirectory))
 }
 
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {

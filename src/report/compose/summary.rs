@@ -15,6 +15,12 @@ pub(super) fn cover(input: &ReportInput, report_id: &str) -> Cover {
         ("Observation period".to_string(), period_text(input.period)),
         ("AWS accounts".to_string(), accounts(input)),
     ];
+    if input.facts.entra.present {
+        let tenants: BTreeSet<&str> = std::iter::once(input.facts.entra.tenant.as_str())
+            .chain(input.facts.entra.coverage.iter().map(|c| c.tenant.as_str()))
+            .collect();
+        facts.push(("Entra ID tenants".to_string(), tenants.into_iter().collect::<Vec<_>>().join(", ")));
+    }
     let failed = input.results.iter().filter(|r| r.status == Status::Fail).count();
     facts.push((
         "Results".to_string(),
@@ -38,11 +44,12 @@ pub(super) fn cover(input: &ReportInput, report_id: &str) -> Cover {
 
 /// Every account any artifact or result names, sorted.
 fn accounts(input: &ReportInput) -> String {
+    // Entra results carry the tenant as their account; AWS accounts are 12 digits.
     let set: BTreeSet<&str> = input
         .artifacts
         .iter()
         .filter_map(|a| a.account.as_deref())
-        .chain(input.results.iter().filter_map(|r| r.account.as_deref()))
+        .chain(input.results.iter().filter(|r| !r.check.starts_with("entra.")).filter_map(|r| r.account.as_deref()))
         .collect();
     if set.is_empty() { "none identified".into() } else { set.into_iter().collect::<Vec<_>>().join(", ") }
 }
