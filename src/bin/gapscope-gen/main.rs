@@ -16,6 +16,7 @@
 mod cloudtrail;
 mod common;
 mod credentials;
+mod entra;
 mod rng;
 
 use anyhow::Result;
@@ -36,6 +37,8 @@ enum Command {
     Samples(credentials::samples::SamplesArgs),
     /// A CloudTrail archive (S3 layout) with planted events, gaps, damage, digests and trail exports
     Cloudtrail(Box<cloudtrail::CloudtrailArgs>),
+    /// Microsoft Entra ID exports (sign-ins, users, registration, CA, apps, roles) with planted cases
+    Entra(Box<entra::EntraArgs>),
 }
 
 fn main() -> Result<()> {
@@ -43,5 +46,6 @@ fn main() -> Result<()> {
         Command::CredentialReport(args) => credentials::random::credential_report(&args),
         Command::Samples(args) => credentials::samples::samples(&args),
         Command::Cloudtrail(args) => cloudtrail::run(&args),
+        Command::Entra(args) => entra::run(&args),
     }
 }
