@@ -339,7 +339,10 @@ fn ca_check(facts: &Facts, check: &'static str, want: &str, qualifies: impl Fn(&
 
 fn ca_mfa_all_users(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     ca_check(facts, "entra.ca.mfa_all_users", "requires MFA for all users, all apps and all client apps", |p| {
-        let all_clients = p.client_app_types.is_empty() || includes_all(&p.client_app_types);
+        let listed = |t: &str| p.client_app_types.iter().any(|c| c.eq_ignore_ascii_case(t));
+        let every_type =
+            ["browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other"].iter().all(|t| listed(t));
+        let all_clients = p.client_app_types.is_empty() || includes_all(&p.client_app_types) || every_type;
         let mfa = p.authentication_strength || p.grant_controls.iter().any(|g| g.eq_ignore_ascii_case("mfa"));
         tenant_wide(p) && all_clients && mfa
     })
