@@ -239,6 +239,9 @@ fn sniffing_json() {
     assert_eq!(sniff(nested.as_bytes()), Some(SignInLayout::Ndjson));
     // A page cut after its first record is still a page (only the first record is read).
     assert_eq!(sniff(format!(r#"{{"value":[{record},{{"id":"#).as_bytes()), Some(SignInLayout::GraphJson));
+    // A one-line page longer than the NDJSON line bound is still found by its first record.
+    let long = format!(r#"{{"value":[{record}],"pad":"{}"}}"#, "x".repeat(5 << 20));
+    assert_eq!(sniff(long.as_bytes()), Some(SignInLayout::GraphJson));
     // An empty page says what it is only through @odata.context.
     let empty = r#"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#auditLogs/signIns","value":[]}"#;
     assert_eq!(sniff(empty.as_bytes()), Some(SignInLayout::GraphJson));
