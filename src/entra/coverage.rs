@@ -95,16 +95,38 @@ fn gaps(days: &BTreeSet<NaiveDate>, from: NaiveDate, to: NaiveDate) -> Vec<[Stri
     out
 }
 
+/// Days from the first to the last day with a sign-in, inclusive.
+fn covered_span(c: &SignInCoverage) -> i64 {
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (day(&c.period[0]), day(&c.period[1])) else { return c.days_covered };
+    // Leading and trailing gaps are the days outside the exports' window.
+    let lead = c
+        .gaps
+        .first()
+        .filter(|g| g[0] == c.period[0])
+        .and_then(|g| day(&g[1]))
+        .map_or(0, |end| (end - from).num_days() + 1);
+    let trail = c
+        .gaps
+        .last()
+        .filter(|g| g[1] == c.period[1])
+        .and_then(|g| day(&g[0]))
+        .map_or(0, |start| (to - start).num_days() + 1);
+    ((to - from).num_days() + 1 - lead - trail).max(0)
+}
+
 /// Plain words about windows too short for an observation period and about gaps.
 pub fn retention_notes(coverage: &[SignInCoverage]) -> Vec<String> {
     let mut notes = Vec::new();
     for c in coverage {
-        if c.days_covered <= RETENTION_DAYS && c.days_covered < c.days_in_period {
+        // A window as short as Entra's retention, inside a longer period: the exports were taken once.
+        let span = covered_span(c);
+        if span <= RETENTION_DAYS && span < c.days_in_period {
             notes.push(format!(
-                "Entra ID sign-ins ({} {}): the exports cover only {} of the {} days of {}..{}; Entra keeps \
-                 sign-ins for 7 days (Free) or 30 days (P1/P2), so the rest of the period is not evidenced: ask \
-                 for exports taken during the period or for the Log Analytics / storage archive",
-                c.tenant, c.kind, c.days_covered, c.days_in_period, c.period[0], c.period[1]
+                "Entra ID sign-ins ({} {}): the exports span only {span} of the {} days of {}..{} ({} days with \
+                 sign-ins); Entra keeps sign-ins for 7 days (Free) or 30 days (P1/P2), so the rest of the period is \
+                 not evidenced: ask for exports taken during the period or for the Log Analytics / storage archive",
+                c.tenant, c.kind, c.days_in_period, c.period[0], c.period[1], c.days_covered
             ));
         } else if !c.gaps.is_empty() {
             let shown: Vec<String> =

@@ -291,5 +291,18 @@ fn sign_in_coverage_per_kind_with_gaps_and_retention_note() {
     assert_eq!(interactive.gaps, vec![["2026-09-02".to_string(), "2026-09-04".to_string()]]);
     assert_eq!(interactive.tenant, "tenant-1");
     let notes = f.entra.notes();
-    assert!(notes.iter().any(|n| n.contains("cover only 2 of the 5 days")), "{notes:?}");
+    // Sign-ins on the period's first and last day: the gap is inside, not a retention window.
+    assert!(notes.iter().any(|n| n.contains("no sign-in on 3 of the 5 days: 2026-09-02..2026-09-04")), "{notes:?}");
+    let period = crate::cloudtrail::coverage::ObservationPeriod {
+        from: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        given: true,
+    };
+    let sign_ins = f.entra.sign_ins.iter().map(|s| s.item.clone()).collect();
+    let f = Facts {
+        entra: EntraFacts::new(vec![file("s.csv", EntraExport::SignIns(sign_ins))], Some(t(AS_OF)), Some(period)),
+        ..Facts::default()
+    };
+    let notes = f.entra.notes();
+    assert!(notes.iter().any(|n| n.contains("span only 5 of the 92 days")), "{notes:?}");
 }

@@ -82,3 +82,21 @@ pub fn manifest_entry<'a>(manifest: &'a Value, suffix: &str) -> &'a Value {
         .find(|f| f["path"].as_str().unwrap().ends_with(suffix))
         .unwrap_or_else(|| panic!("{suffix} not in manifest: {manifest:#}"))
 }
+
+/// Files and archive members under `samples/`, counted apart from gapscope: each file, plus each member
+/// of each zip.
+pub fn samples_inputs() -> usize {
+    let mut n = 0;
+    for entry in walkdir::WalkDir::new(crate_dir().join("samples")) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        n += 1;
+        if entry.path().extension().is_some_and(|e| e == "zip") {
+            let zip = zip::ZipArchive::new(std::fs::File::open(entry.path()).unwrap()).unwrap();
+            n += zip.len();
+        }
+    }
+    n
+}

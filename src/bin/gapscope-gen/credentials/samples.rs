@@ -31,6 +31,7 @@ const DEV_ZIP: &str = "acme-dev-export.zip";
 const DEV_JSON: &str = "iam/get-credential-report.json";
 const DEV_NOTES: &str = "notes/collection-notes.txt";
 const CLOUDTRAIL_DIR: &str = "cloudtrail";
+const ENTRA_DIR: &str = "entra";
 const NOTES: &str = "Acme Corp - evidence collection notes (dev account 123456789012)
 
 Exported 2026-10-01 by Jordan Reyes (platform team) with AWS CLI v2:
@@ -272,6 +273,7 @@ pub(crate) fn samples(args: &SamplesArgs) -> Result<()> {
     let members = vec![(DEV_NOTES, NOTES.as_bytes().to_vec()), (DEV_JSON, json)];
     write_file(&out.join(DEV_ZIP), &zip_bytes(members, dev_generated)?)?;
     crate::cloudtrail::samples(&out.join(CLOUDTRAIL_DIR))?;
+    crate::entra::samples(&out.join(ENTRA_DIR))?;
     let text = readme(&[&prod, &dev], &results, as_of, prod_newest)?;
     write_file(&out.join("README.md"), text.as_bytes())?;
     if let Some(path) = &args.expect {
@@ -335,6 +337,7 @@ The project README's demo runs `gapscope analyze samples -o report` on this fold
 | `{DEV_ZIP}` → `{DEV_NOTES}` | The client's covering note. Not evidence: gapscope lists it as unrecognised. |
 | `{CLOUDTRAIL_DIR}/AWSLogs/…` | CloudTrail logs of both accounts for September 2026 in the S3 layout, one file per account, region and day (see below). |
 | `{CLOUDTRAIL_DIR}/config/<account>/` | Each account's `describe-trails`, `get-trail-status`, `get-event-selectors` and `describe-regions` exports. |
+| `{ENTRA_DIR}/` | Microsoft Entra ID exports of Acme's tenant (see below). |
 
 ## Reference time and ages
 
@@ -400,6 +403,19 @@ evidence lies after its as-of.
         writeln!(s, "| `{check}` | {} | {} |", count(Status::Pass), count(Status::Fail))?;
     }
     defer(&mut s)?;
+    let entra: Vec<String> =
+        crate::entra::SAMPLE_OPTIONS.iter().map(|o| format!("- `{}`", o.trim_start_matches("--"))).collect();
+    writeln!(
+        s,
+        "\n## Entra ID\n\nWritten by `gapscope-gen entra` (seed 1) into `{ENTRA_DIR}/` with these options:\n\n{}\n\n\
+         Interactive sign-ins as the portal CSV (2024 layout), non-interactive ones as a Graph page, a few as Log \
+         Analytics NDJSON (one repeats a CSV row), users as Graph JSON and as the portal CSV, MFA registration \
+         details, Conditional Access policies, applications with secrets and certificates, directory roles, and \
+         `broken.json`, a cut-off export that the report lists as unreadable. The designed users and apps (users \
+         named after the case they show: `stale.91d`, `imap.user`, `no.mfa`, …) are those of \
+         `tests/entra.rs`, whose verdicts are compared with the generator's oracle.",
+        entra.join("\n")
+    )?;
     Ok(s)
 }
 

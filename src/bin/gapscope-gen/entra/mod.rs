@@ -20,7 +20,7 @@ mod tenant;
 mod tests;
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -165,6 +165,28 @@ fn validate(a: &EntraArgs) -> Result<()> {
         ensure!(entries.next().is_none(), "{} is not empty: give a new or empty folder", a.out.display());
     }
     Ok(())
+}
+
+/// The Entra part of the bundled samples: the designed cases with few background users and sign-ins,
+/// so the demo report has an Entra section without megabytes of logs. `planted.json` is not kept.
+pub(crate) const SAMPLE_OPTIONS: &[&str] =
+    &["--users=6", "--signins-per-user-day=0.4", "--noninteractive-per-user-day=0.3"];
+
+/// Writes the samples' Entra exports into `out` (replacing earlier ones).
+pub(crate) fn samples(out: &Path) -> Result<()> {
+    #[derive(clap::Parser)]
+    struct Options {
+        #[command(flatten)]
+        args: EntraArgs,
+    }
+    if out.join("users.json").is_file() {
+        std::fs::remove_dir_all(out).with_context(|| format!("cannot replace {}", out.display()))?;
+    }
+    let out_arg = format!("--out={}", out.display());
+    let argv = ["entra", out_arg.as_str()].into_iter().chain(SAMPLE_OPTIONS.iter().copied());
+    let options = <Options as clap::Parser>::try_parse_from(argv).context("sample Entra options")?;
+    run(&options.args)?;
+    std::fs::remove_file(out.join("planted.json")).context("remove planted.json from the samples")
 }
 
 pub(crate) fn run(a: &EntraArgs) -> Result<()> {
