@@ -336,6 +336,9 @@ pub(super) fn entra(input: &ReportInput) -> Option<Section> {
             ("Sign-ins", 0.8, Align::Right),
         ];
         blocks.push(Block::Table(table(&columns, rows, "")));
+        if let Some(map) = sign_in_timeline(entra) {
+            blocks.push(Block::HeatMap(map));
+        }
         for note in crate::entra::coverage::retention_notes(&entra.coverage) {
             blocks.push(Block::Callout(Callout { tone: Tone::Warn, text: note }));
         }
@@ -344,6 +347,39 @@ pub(super) fn entra(input: &ReportInput) -> Option<Section> {
     blocks.push(Block::Heading(t.text("entra", "failing_heading", &[])));
     blocks.push(failing(input, |check| check.starts_with("entra.")));
     Some(section(input, "entra", blocks))
+}
+
+/// Sign-ins per tenant/kind and UTC day over the coverage period: the sign-in timeline.
+fn sign_in_timeline(entra: &crate::entra::EntraFacts) -> Option<HeatMap> {
+    let first = entra.coverage.first()?;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let (from, to) = (day(&first.period[0])?, day(&first.period[1])?);
+    let days: Vec<chrono::NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+    let mut counts: BTreeMap<(String, &str, chrono::NaiveDate), u64> = BTreeMap::new();
+    for s in &entra.sign_ins {
+        let tenant = s.item.tenant_id.clone().unwrap_or_else(|| entra.tenant.clone());
+        *counts.entry((tenant, crate::entra::coverage::kind_of(&s.item), s.item.time.date_naive())).or_default() += 1;
+    }
+    let mut row_labels = Vec::new();
+    let mut cells = Vec::new();
+    for c in &entra.coverage {
+        row_labels.push(format!("{} / {}", c.tenant, c.kind));
+        cells.push(
+            days.iter()
+                .map(|d| match counts.get(&(c.tenant.clone(), c.kind, *d)) {
+                    Some(n) if *n > 0 => HeatCell::Count(*n),
+                    _ => HeatCell::Gap,
+                })
+                .collect(),
+        );
+    }
+    Some(HeatMap {
+        title: "Sign-ins per UTC day".into(),
+        row_labels,
+        column_labels: days.iter().map(|d| d.to_string()).collect(),
+        cells,
+        legend: "Darker green: more sign-ins that day (successful or not). Red: no sign-in in the exports.".into(),
+    })
 }
 
 /// Results of check families no other section presents (for checks added after this module).
