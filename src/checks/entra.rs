@@ -78,8 +78,10 @@ fn single_factor(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let check = "entra.signin.single_factor";
     by_user(entra, |s| s.interactive != Some(false))
         .into_values()
-        .map(|sign_ins| {
-            let upn = sign_ins[0].item.user_principal_name.clone();
+        .filter_map(|sign_ins| {
+            // Groups are made by pushing a sign-in, so never empty.
+            let (first_in, last_in) = (*sign_ins.first()?, *sign_ins.last()?);
+            let upn = first_in.item.user_principal_name.clone();
             let single: Vec<&&Sourced<SignIn>> =
                 sign_ins.iter().filter(|s| s.item.auth_requirement == AuthRequirement::SingleFactor).collect();
             let unknown = sign_ins.iter().filter(|s| s.item.auth_requirement == AuthRequirement::Unknown).count();
@@ -94,22 +96,22 @@ fn single_factor(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                     tally(single.iter().map(|s| s.item.client_app.as_deref().unwrap_or("-"))),
                 );
                 let evidence = single.iter().take(EVIDENCE).map(|s| sign_in_ref(s)).collect();
-                outcome(entra, check, upn, Status::Fail, detail, evidence)
+                Some(outcome(entra, check, upn, Status::Fail, detail, evidence))
             } else if unknown == sign_ins.len() {
                 let detail = format!(
                     "{} successful interactive sign-ins, none saying which authentication it required",
                     sign_ins.len()
                 );
-                outcome(entra, check, upn, Status::Unknown, detail, vec![sign_in_ref(sign_ins[0])])
+                Some(outcome(entra, check, upn, Status::Unknown, detail, vec![sign_in_ref(first_in)]))
             } else {
                 let detail = format!(
                     "all {} successful interactive sign-ins with a stated requirement were multifactor ({} to {}){}",
                     sign_ins.len() - unknown,
-                    format_day(sign_ins[0].item.time),
-                    format_day(sign_ins[sign_ins.len() - 1].item.time),
+                    format_day(first_in.item.time),
+                    format_day(last_in.item.time),
                     if unknown > 0 { format!("; {unknown} without a stated requirement") } else { String::new() }
                 );
-                outcome(entra, check, upn, Status::Pass, detail, vec![sign_in_ref(sign_ins[0])])
+                Some(outcome(entra, check, upn, Status::Pass, detail, vec![sign_in_ref(first_in)]))
             }
         })
         .collect()
@@ -120,8 +122,10 @@ fn legacy_auth(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let check = "entra.signin.legacy_auth";
     by_user(entra, |_| true)
         .into_values()
-        .map(|sign_ins| {
-            let upn = sign_ins[0].item.user_principal_name.clone();
+        .filter_map(|sign_ins| {
+            // Groups are made by pushing a sign-in, so never empty.
+            let first_in = *sign_ins.first()?;
+            let upn = first_in.item.user_principal_name.clone();
             let legacy: Vec<&&Sourced<SignIn>> =
                 sign_ins.iter().filter(|s| is_legacy(s.item.client_app.as_deref())).collect();
             if let (Some(first), Some(last)) = (legacy.first(), legacy.last()) {
@@ -134,14 +138,14 @@ fn legacy_auth(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                     tally(legacy.iter().map(|s| s.item.client_app.as_deref().unwrap_or("-")))
                 );
                 let evidence = legacy.iter().take(EVIDENCE).map(|s| sign_in_ref(s)).collect();
-                outcome(entra, check, upn, Status::Fail, detail, evidence)
+                Some(outcome(entra, check, upn, Status::Fail, detail, evidence))
             } else {
                 let detail = format!(
                     "none of {} successful sign-ins used a legacy client app; client apps: {}",
                     sign_ins.len(),
                     tally(sign_ins.iter().map(|s| s.item.client_app.as_deref().unwrap_or("not stated")))
                 );
-                outcome(entra, check, upn, Status::Pass, detail, vec![sign_in_ref(sign_ins[0])])
+                Some(outcome(entra, check, upn, Status::Pass, detail, vec![sign_in_ref(first_in)]))
             }
         })
         .collect()
