@@ -390,8 +390,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
-/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin.
-fn source_date_epoch() -> Result<Option<Instant>> {
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin. Unset is
+/// `None`; a value that is not a number of seconds is an error, never silently ignored.
+pub(crate) fn source_date_epoch() -> Result<Option<Instant>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => {
             let seconds: i64 =

@@ -212,10 +212,8 @@ pub fn keygen(args: &KeygenArgs) -> Result<u8> {
     }
     // A certificate's validity is the one date here that is about now, not about evidence;
     // SOURCE_DATE_EPOCH still pins it for reproducible test fixtures.
-    let not_before = match std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-        Some(seconds) => {
-            crate::timefmt::from_epoch(seconds).ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH out of range"))?
-        }
+    let not_before = match crate::app::source_date_epoch()? {
+        Some(pinned) => pinned,
         None => {
             let seconds = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
