@@ -72,7 +72,7 @@ pub fn coverage(
     places
         .into_iter()
         .map(|((account, region), days)| {
-            let gaps = gaps(&days, from, to);
+            let gaps = day_gaps(days.keys().copied(), from, to);
             let hours = aggregate.hours.get(&(account.clone(), region.clone()));
             RegionCoverage {
                 source: "cloudtrail",
@@ -93,11 +93,12 @@ fn format_day(day: i32) -> String {
     day_to_date(day).map(|d| d.to_string()).unwrap_or_else(|| format!("day {day}"))
 }
 
-/// Inclusive runs of days in `from..=to` that are not in `days`.
-fn gaps(days: &BTreeMap<i32, Cell>, from: i32, to: i32) -> Vec<(i32, i32)> {
+/// Inclusive runs of days in `from..=to` that are not in `days` (ascending, each at most once, all
+/// inside the range). Entra sign-in coverage uses it too.
+pub fn day_gaps(days: impl IntoIterator<Item = i32>, from: i32, to: i32) -> Vec<(i32, i32)> {
     let mut out = Vec::new();
     let mut next = from;
-    for &day in days.keys() {
+    for day in days {
         if day > next {
             out.push((next, day - 1));
         }

@@ -81,18 +81,12 @@ pub fn coverage(sign_ins: &[Sourced<SignIn>], tenant: &str, period: Option<Obser
 }
 
 fn gaps(days: &BTreeSet<NaiveDate>, from: NaiveDate, to: NaiveDate) -> Vec<[String; 2]> {
-    let mut out = Vec::new();
-    let mut next = from;
-    for &day in days {
-        if day > next {
-            out.push([next.to_string(), day.pred_opt().unwrap_or(day).to_string()]);
-        }
-        next = day.succ_opt().unwrap_or(day);
-    }
-    if next <= to {
-        out.push([next.to_string(), to.to_string()]);
-    }
-    out
+    use crate::cloudtrail::aggregate::{date_to_day, day_to_date};
+    let show = |day: i32| day_to_date(day).map(|d| d.to_string()).unwrap_or_else(|| format!("day {day}"));
+    crate::cloudtrail::coverage::day_gaps(days.iter().map(|d| date_to_day(*d)), date_to_day(from), date_to_day(to))
+        .into_iter()
+        .map(|(a, b)| [show(a), show(b)])
+        .collect()
 }
 
 /// Days from the first to the last day with a sign-in, inclusive.
