@@ -46,3 +46,17 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut w = create(path)?;
     w.write_all(bytes).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// A zip member's modification time for the epoch second `when` (UTC), so archives are byte-stable.
+pub(crate) fn zip_stamp(when: i64) -> Result<zip::DateTime> {
+    use chrono::Timelike;
+    let t = DateTime::<Utc>::from_timestamp(when, 0).context("zip time out of range")?;
+    Ok(zip::DateTime::from_date_and_time(
+        u16::try_from(t.year())?,
+        u8::try_from(t.month())?,
+        u8::try_from(t.day())?,
+        u8::try_from(t.hour())?,
+        u8::try_from(t.minute())?,
+        u8::try_from(t.second())?,
+    )?)
+}

@@ -26,11 +26,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::NaiveDate;
 use clap::Args;
 use rayon::prelude::*;
 
-use crate::common::{create, parse_account, write_file};
+use crate::common::{create, parse_account, write_file, zip_stamp};
 use crate::rng::Rng;
 use background::Mix;
 use exports::Trail;
@@ -256,15 +256,7 @@ fn write_zip(path: &Path, mut members: Vec<(String, i64, Vec<u8>)>) -> Result<()
     let file = create(path)?;
     let mut zip = zip::ZipWriter::new(file);
     for (name, when, bytes) in &members {
-        let t = DateTime::<Utc>::from_timestamp(*when, 0).context("zip time out of range")?;
-        let stamp = zip::DateTime::from_date_and_time(
-            u16::try_from(t.year())?,
-            u8::try_from(t.month())?,
-            u8::try_from(t.day())?,
-            u8::try_from(t.hour())?,
-            u8::try_from(t.minute())?,
-            u8::try_from(t.second())?,
-        )?;
+        let stamp = zip_stamp(*when)?;
         // Stored: the members are gzip already, as in a client's export of the bucket.
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)

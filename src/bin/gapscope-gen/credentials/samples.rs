@@ -4,12 +4,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, ensure};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
 
 use super::oracle::{CHECKS, Expectations, Status, Verdict, evaluate};
 use super::{KeyUse, Row, check_consistency, write_cli_json, write_csv, write_ts};
-use crate::common::{DAY, parse_time, write_file, zulu};
+use crate::common::{DAY, parse_time, write_file, zip_stamp, zulu};
 
 #[derive(Args)]
 pub(crate) struct SamplesArgs {
@@ -289,15 +289,7 @@ pub(crate) fn samples(args: &SamplesArgs) -> Result<()> {
 /// Members sorted by name, deflated, all stamped `when`: the same bytes on every run.
 fn zip_bytes(mut members: Vec<(&str, Vec<u8>)>, when: i64) -> Result<Vec<u8>> {
     members.sort_by(|a, b| a.0.cmp(b.0));
-    let t = DateTime::<Utc>::from_timestamp(when, 0).context("zip time out of range")?;
-    let stamp = zip::DateTime::from_date_and_time(
-        u16::try_from(t.year())?,
-        u8::try_from(t.month())?,
-        u8::try_from(t.day())?,
-        u8::try_from(t.hour())?,
-        u8::try_from(t.minute())?,
-        u8::try_from(t.second())?,
-    )?;
+    let stamp = zip_stamp(when)?;
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(stamp)
