@@ -405,16 +405,14 @@ const EXAMPLES_PER_CHECK: usize = 8;
 /// The failed results of the checks `which` selects, one row per check: how many failed and the
 /// first resources, so a section stays a summary however large the population.
 fn failing(input: &ReportInput, which: impl Fn(&str) -> bool) -> Block {
-    let mut by_check: BTreeMap<(crate::catalog::Severity, &str), Vec<&str>> = BTreeMap::new();
-    for r in input.results.iter().filter(|r| r.status == Status::Fail && which(&r.check)) {
-        by_check.entry((r.severity, r.check.as_str())).or_default().push(r.resource.as_str());
-    }
+    let by_check = super::failed_by_check(input.results, which);
     if by_check.is_empty() {
         return Block::Callout(Callout { tone: Tone::Good, text: "No failing resource.".into() });
     }
     let rows = by_check
         .into_iter()
-        .map(|((severity, check), mut resources)| {
+        .map(|((severity, check), failed)| {
+            let mut resources: Vec<&str> = failed.iter().map(|r| r.resource.as_str()).collect();
             resources.sort_unstable();
             let mut shown: Vec<String> = resources.iter().take(EXAMPLES_PER_CHECK).map(|r| r.to_string()).collect();
             if resources.len() > EXAMPLES_PER_CHECK {

@@ -95,6 +95,19 @@ pub fn compose(input: &ReportInput) -> Document {
     }
 }
 
+/// Failed results of the checks `which` selects, grouped by check, most severe check first: the
+/// register and every analysis section's failing-resources table.
+fn failed_by_check(
+    results: &[CheckResult],
+    which: impl Fn(&str) -> bool,
+) -> std::collections::BTreeMap<(crate::catalog::Severity, &str), Vec<&CheckResult>> {
+    let mut by_check: std::collections::BTreeMap<_, Vec<&CheckResult>> = std::collections::BTreeMap::new();
+    for r in results.iter().filter(|r| r.status == crate::checks::Status::Fail && which(&r.check)) {
+        by_check.entry((r.severity, r.check.as_str())).or_default().push(r);
+    }
+    by_check
+}
+
 /// `2026-10-01T08:00:00Z`, or "not known".
 fn when(t: Option<Instant>) -> String {
     t.map(format_instant).unwrap_or_else(|| "not known (no dated evidence)".into())

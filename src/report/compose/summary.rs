@@ -1,6 +1,6 @@
 //! Cover, executive summary (severity counts, SOC 2 criteria grid), findings register and exceptions.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::{ReportInput, cover_of, period_text, section, severity_tone, status_tone, table, thousands, when};
 use crate::catalog::Severity;
@@ -156,10 +156,7 @@ fn criteria_grid(input: &ReportInput) -> crate::report::document::Table {
 pub(super) fn register(input: &ReportInput) -> Section {
     let t = input.template;
     let mut blocks = vec![Block::Paragraph(t.text("register", "intro", &[]))];
-    let mut by_check: BTreeMap<(Severity, &str), Vec<&CheckResult>> = BTreeMap::new();
-    for r in input.results.iter().filter(|r| r.status == Status::Fail) {
-        by_check.entry((r.severity, r.check.as_str())).or_default().push(r);
-    }
+    let by_check = super::failed_by_check(input.results, |_| true);
     if by_check.is_empty() {
         blocks.push(Block::Callout(Callout { tone: Tone::Good, text: t.text("register", "empty", &[]) }));
     }
