@@ -31,6 +31,7 @@ impl FileContext {
     /// Reads the account and region from the CloudTrail layout, or from a delivered file's name
     /// (`<account>_CloudTrail_<region>_…`) when the layout was lost.
     pub fn from_path(path: &str) -> FileContext {
+        use crate::formats::aws::export_path::{is_account, looks_like_region};
         let parts: Vec<&str> = path.split(['/', '!']).collect();
         for (i, part) in parts.iter().enumerate() {
             if *part == "CloudTrail" && i >= 1 && is_account(parts[i - 1]) {
@@ -49,17 +50,6 @@ impl FileContext {
             _ => FileContext::default(),
         }
     }
-}
-
-fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn looks_like_region(text: &str) -> bool {
-    let mut parts = text.split('-');
-    parts.next().is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && text.bytes().last().is_some_and(|b| b.is_ascii_digit())
-        && text.split('-').count() >= 3
 }
 
 /// Parses `eventTime` (`2026-07-04T09:13:00Z`, optionally with fractions) to epoch seconds; other

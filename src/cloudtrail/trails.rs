@@ -1,6 +1,7 @@
 //! Trail configuration as the checks read it: each trail once (by ARN), with the status and event
 //! selectors exported for it, and the regions logging must cover per account.
 
+use crate::formats::aws::export_path::account_in_path;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::formats::aws::trail_config::{EventSelectors, ManagementEvents, Region, Trail, TrailConfig, TrailStatus};
@@ -182,15 +183,6 @@ impl TrailSetup {
 
 fn parent(path: &str) -> &str {
     path.rsplit_once(['/', '!']).map_or("", |(p, _)| p)
-}
-
-/// A 12-digit folder in the path names the account an export belongs to.
-fn account_in_path(path: &str) -> Option<String> {
-    path.split(['/', '!'])
-        .rev()
-        .skip(1)
-        .find(|p| p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()))
-        .map(str::to_string)
 }
 
 #[cfg(test)]

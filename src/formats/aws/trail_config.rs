@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::evidence::recognise::strip_bom;
+use crate::formats::aws::export_path::name_from_path as trail_from_path;
 
 pub use selectors::{EventSelectors, ManagementEvents};
 pub use status::TrailStatus;
@@ -289,58 +290,6 @@ impl Reader<'_> {
         }
         Ok(regions)
     }
-}
-
-/// The trail a status or selector export names in its path: the text after the command in the file
-/// name (`us-east-1/get-trail-status-main-trail.json` → `main-trail`), or the whole file name under a
-/// folder named after the command (CloudMapper writes `cloudtrail-get-trail-status/<URL-encoded ARN>`).
-/// A bare number after the command is a recorder's sequence (`cloudtrail.GetTrailStatus_1.json`), not a name.
-fn trail_from_path(path: &str, stems: &[&str]) -> Option<String> {
-    let mut parts = path.rsplit(['/', '\\', '!']);
-    let mut file = parts.next()?;
-    let folder = parts.next().unwrap_or_default().to_ascii_lowercase();
-    for extension in [".gz", ".json"] {
-        if file.len() >= extension.len() && file.is_char_boundary(file.len() - extension.len()) {
-            let (stem, tail) = file.split_at(file.len() - extension.len());
-            if tail.eq_ignore_ascii_case(extension) {
-                file = stem;
-            }
-        }
-    }
-    let lower = file.to_ascii_lowercase();
-    let found = stems.iter().find_map(|stem| lower.find(stem).map(|at| at + stem.len()));
-    let name = match found {
-        // ASCII lowercasing keeps byte offsets, so `end` is a boundary in `file` too.
-        Some(end) => file.get(end..)?.trim_start_matches(['-', '_', '.', ' ']),
-        None if stems.iter().any(|stem| folder.contains(stem)) => file,
-        None => return None,
-    };
-    if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(percent_decode(name))
-}
-
-/// Undoes URL encoding (`%3A` → `:`); a malformed escape is kept as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        // Checked digit by digit: `from_str_radix` alone would take a sign (`%+1`).
-        let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
-        match hex.and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()) {
-            Some(decoded) if b == b'%' => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn join(at: &str, key: &str) -> String {
@@ -641,24 +590,5 @@ mod tests {
         let enabled: Vec<(&str, bool)> = got.iter().map(|r| (r.name.as_str(), r.enabled())).collect();
         assert_eq!(enabled, [("us-east-1", true), ("af-south-1", true), ("ap-east-1", false), ("eu-west-1", true)]);
         assert_eq!(got[2].opt_in_status.as_deref(), Some("not-opted-in"));
-    }
-
-    #[test]
-    fn trail_names_come_from_the_path_when_the_body_has_none() {
-        let status = |path: &str| trail_from_path(path, &["get-trail-status", "gettrailstatus"]);
-        assert_eq!(status("get-trail-status-main-trail.json").as_deref(), Some("main-trail"));
-        assert_eq!(status("client.zip!us-east-1/Get-Trail-Status_Main.Trail.json.gz").as_deref(), Some("Main.Trail"));
-        assert_eq!(status("cloud-custodian-placebo/x/cloudtrail.GetTrailStatus_1.json"), None);
-        assert_eq!(status("get-trail-status.json"), None);
-        assert_eq!(status("status-main-trail.json"), None);
-        assert_eq!(
-            status(concat!(
-                "demo/us-east-1/cloudtrail-get-trail-status/",
-                "arn%3Aaws%3Acloudtrail%3Aus-east-1%3A123456789012%3Atrail%2Fcloudtrail"
-            ))
-            .as_deref(),
-            Some("arn:aws:cloudtrail:us-east-1:123456789012:trail/cloudtrail")
-        );
-        assert_eq!(percent_decode("a%zz%4%+1%41"), "a%zz%4%+1A");
     }
 }
