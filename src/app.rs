@@ -103,6 +103,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     let mut files = CloudTrailFiles::default();
     let mut artifacts = Vec::new();
     let mut entra_files = Vec::new();
+    let mut posture_files = Vec::new();
     for item in processed {
         diagnostics.extend(item.diagnostics);
         match item.artifact {
@@ -166,6 +167,16 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
                 });
                 entra_files.push(file);
             }
+            Some(Evidence::Posture(file)) => {
+                artifacts.push(Artifact {
+                    kind: item.entry.kind.clone(),
+                    account: file.account.clone(),
+                    as_of: None,
+                    records: item.entry.records_read.unwrap_or(0),
+                    path: item.entry.path.clone(),
+                });
+                posture_files.push(*file);
+            }
             None => {}
         }
         entries.push(item.entry);
@@ -176,6 +187,10 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
     assembly.facts.entra = crate::entra::EntraFacts::new(entra_files, as_of_override, period);
     assembly.notes.extend(assembly.facts.entra.notes());
+    let mut known_accounts = assembly.facts.cloudtrail.accounts();
+    known_accounts.extend(assembly.facts.credential_reports.iter().filter_map(|r| r.report.account.clone()));
+    assembly.facts.posture = crate::posture::PostureFacts::new(posture_files, &known_accounts);
+    assembly.notes.extend(assembly.facts.posture.notes.iter().cloned());
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
     for entry in &mut entries {

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Thresholds;
 
-const EMBEDDED: &str = include_str!("../templates/checks.toml");
+/// The catalog files, concatenated: TOML arrays of tables continue across them.
+const EMBEDDED: [&str; 2] =
+    [include_str!("../templates/checks.toml"), include_str!("../templates/checks-posture.toml")];
 
 /// Severity, most urgent first, so sorting ascending puts what matters most on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -112,7 +114,7 @@ pub enum CatalogError {
 impl Catalog {
     /// The catalog built into this binary.
     pub fn embedded() -> Result<Catalog, CatalogError> {
-        Catalog::parse(EMBEDDED)
+        Catalog::parse(&EMBEDDED.join("\n"))
     }
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {

@@ -20,6 +20,10 @@ pub struct Thresholds {
     /// Global Administrator members allowed (inclusive bounds) for `entra.roles.global_admin_count`.
     pub global_admins_min: i64,
     pub global_admins_max: i64,
+    /// IAM password policy bounds (CIS 1.8, 1.9): minimum length, passwords remembered, maximum age.
+    pub password_min_length: i64,
+    pub password_reuse: i64,
+    pub password_max_age_days: i64,
 }
 
 impl Default for Thresholds {
@@ -33,13 +37,16 @@ impl Default for Thresholds {
             app_secret_max_age_days: 365,
             global_admins_min: 2,
             global_admins_max: 4,
+            password_min_length: 14,
+            password_reuse: 24,
+            password_max_age_days: 90,
         }
     }
 }
 
 impl Thresholds {
     /// The value named `{name}` in catalog rule text, for showing a check's rule with the numbers in force.
-    pub fn named(&self) -> [(&'static str, i64); 8] {
+    pub fn named(&self) -> [(&'static str, i64); 11] {
         [
             ("key_rotation_days", self.key_rotation_days),
             ("unused_credential_days", self.unused_credential_days),
@@ -49,6 +56,9 @@ impl Thresholds {
             ("app_secret_max_age_days", self.app_secret_max_age_days),
             ("global_admins_min", self.global_admins_min),
             ("global_admins_max", self.global_admins_max),
+            ("password_min_length", self.password_min_length),
+            ("password_reuse", self.password_reuse),
+            ("password_max_age_days", self.password_max_age_days),
         ]
     }
 }

@@ -32,6 +32,7 @@ pub struct Facts {
     pub credential_reports: Vec<AssessedReport>,
     pub cloudtrail: crate::cloudtrail::facts::CloudTrailFacts,
     pub entra: crate::entra::EntraFacts,
+    pub posture: crate::posture::PostureFacts,
 }
 
 /// A report that was read but not used, and why.

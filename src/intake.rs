@@ -64,6 +64,8 @@ pub enum Artifact {
     PublicKeys(Vec<PublicKey>),
     /// An Entra ID export (sign-ins, users, registrations, CA policies, apps, roles).
     Entra(crate::entra::EntraFile),
+    /// An AWS CLI configuration export (network, storage, IAM policy, monitoring).
+    Posture(Box<crate::posture::PostureFile>),
 }
 
 /// A CloudTrail log file (or lookup-events export) that was read.
@@ -309,6 +311,7 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
                 }
             };
         }
+        Recognised::AwsPosture(_) => return posture_artifact(entry, diagnostics, &content),
         Recognised::Unrecognised(guess) => {
             entry.kind = KIND_UNRECOGNISED.into();
             entry.reason = Some(format!("unrecognised: {guess}"));
@@ -371,6 +374,73 @@ fn entra_artifact(
     entry.used = true;
     let file = crate::entra::EntraFile { file: entry.path.clone(), sha256: entry.sha256.clone(), export };
     (Processed { entry, artifact: Some(Artifact::Entra(file)), diagnostics }, None)
+}
+
+/// A parsed AWS CLI export: used unless it is a failed call that proves nothing, or a per-resource
+/// export whose resource neither its body nor its path names (listed as ambiguous, not guessed).
+fn posture_artifact(
+    mut entry: ManifestEntry,
+    mut diagnostics: Vec<Diagnostic>,
+    content: &[u8],
+) -> (Processed, Option<Aggregate>) {
+    use crate::formats::aws::export_path::{account_in_path, region_in_path};
+    use crate::formats::aws::posture::{self, PostureExport as E, PostureKind as K};
+    let parsed = match posture::parse(&entry.path, content) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            entry.kind = "aws.cli_export".into();
+            entry.reason = Some(e.to_string());
+            return (Processed { entry, artifact: None, diagnostics }, None);
+        }
+    };
+    entry.kind = parsed.kind.label().into();
+    entry.records_read = Some(parsed.records_read);
+    entry.records_rejected = Some(parsed.records_rejected);
+    diagnostics.extend(parsed.diagnostics);
+    let error = match &parsed.export {
+        E::Error(error) => Some(error),
+        _ => None,
+    };
+    let stands_for = error.map_or(Some(parsed.kind), |e| e.absence_of());
+    let Some(stands_for) = stands_for else {
+        let error = error.map(|e| format!("{} from {}", e.code, e.operation.as_deref().unwrap_or("an unnamed call")));
+        entry.reason = Some(format!(
+            "AWS error response ({}): the call failed, so the file holds no evidence",
+            error.unwrap_or_default()
+        ));
+        return (Processed { entry, artifact: None, diagnostics }, None);
+    };
+    let account_level = stands_for == K::PublicAccessBlock && posture::is_account_level(&entry.path);
+    let subject = posture::resource_from_path(&entry.path, parsed.kind, error);
+    let needs = match (&parsed.export, stands_for) {
+        (_, K::PublicAccessBlock) if !account_level => Some("bucket"),
+        (_, K::PolicyStatus | K::BucketPolicy | K::BucketEncryption | K::BucketAcl) => Some("bucket"),
+        (E::KmsRotation(r), _) if r.key_id.is_none() => Some("key"),
+        (E::SnapshotAttribute(a), _) if a.snapshot_id.is_none() => Some("snapshot"),
+        _ => None,
+    };
+    if let Some(what) = needs
+        && subject.is_none()
+    {
+        entry.reason = Some(format!(
+            "ambiguous: the {} export does not name its {what}, and neither does its file name or folder; \
+             name it <command>-<{what}>.json (e.g. s3api-get-bucket-policy-<bucket>.json) to have it read",
+            stands_for.label()
+        ));
+        return (Processed { entry, artifact: None, diagnostics }, None);
+    }
+    entry.used = true;
+    let file = crate::posture::PostureFile {
+        path: entry.path.clone(),
+        sha256: entry.sha256.clone(),
+        kind: parsed.kind,
+        export: parsed.export,
+        subject,
+        account_level,
+        account: account_in_path(&entry.path),
+        region: region_in_path(&entry.path),
+    };
+    (Processed { entry, artifact: Some(Artifact::Posture(Box::new(file))), diagnostics }, None)
 }
 
 /// Streams a log file's records into a tally of its own; says how far it got when it broke off.

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod facts;
 pub mod formats;
 pub mod intake;
+pub mod posture;
 pub mod report;
 pub mod results;
 pub mod signing;

@@ -4,6 +4,7 @@
 pub mod cloudtrail;
 pub mod credentials;
 pub mod entra;
+pub mod posture;
 pub mod trails;
 
 use serde::Serialize;
@@ -63,7 +64,11 @@ pub struct Rule {
 
 /// Every rule gapscope has. The catalog test proves each has a catalog entry and vice versa.
 pub fn rules() -> Vec<&'static Rule> {
-    [credentials::RULES, trails::RULES, cloudtrail::RULES, entra::RULES].into_iter().flatten().collect()
+    [credentials::RULES, trails::RULES, cloudtrail::RULES, entra::RULES]
+        .into_iter()
+        .flatten()
+        .chain(posture::rules())
+        .collect()
 }
 
 /// Runs every rule over the facts.

@@ -27,6 +27,9 @@ pub enum Recognised {
     /// Trail configuration or regions: describe-trails, get-trail-status, get-event-selectors,
     /// `ec2 describe-regions`.
     TrailConfig,
+    /// An AWS CLI configuration export the posture checks read (security groups, buckets, policies…),
+    /// or a failed command's error text.
+    AwsPosture(crate::formats::aws::posture::PostureKind),
     /// Entra ID sign-in logs: portal CSV, Graph JSON, or Log Analytics NDJSON.
     EntraSignIns(crate::formats::entra::signins::SignInLayout),
     /// An Entra ID directory export: users, MFA registration, CA policies, apps, roles.
@@ -67,6 +70,9 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 fn recognise_text(text: &[u8]) -> Recognised {
+    if crate::formats::aws::posture::error_text(text).is_some() {
+        return Recognised::AwsPosture(crate::formats::aws::posture::PostureKind::ErrorResponse);
+    }
     if text.contains(&0) || std::str::from_utf8(&text[..text.len().min(4096)]).is_err() && !looks_mostly_text(text) {
         return Recognised::Unrecognised("binary data".into());
     }
@@ -142,34 +148,38 @@ fn classify_keys(keys: &BTreeSet<String>) -> Recognised {
     if ["trailList", "IsLogging", "EventSelectors", "AdvancedEventSelectors", "Regions"].iter().any(|k| has(k)) {
         return Recognised::TrailConfig;
     }
-    let guess = if has("Error") {
-        "AWS API error response (holds no evidence)".to_string()
-    } else if has("State") && keys.iter().all(|k| ["State", "Description", "ResponseMetadata"].contains(&k.as_str())) {
-        "generate-credential-report status (holds no report; export get-credential-report instead)".into()
-    } else if has("value") || has("@odata.context") {
-        "Microsoft Graph export (Entra ID analysis is not in this version)".into()
-    } else {
-        let known = [
-            ("Trails", "cloudtrail list-trails"),
-            ("SecurityGroups", "ec2 describe-security-groups"),
-            ("Volumes", "ec2 describe-volumes"),
-            ("Snapshots", "ec2 describe-snapshots"),
-            ("Reservations", "ec2 describe-instances"),
-            ("DBInstances", "rds describe-db-instances"),
-            ("Buckets", "s3api list-buckets"),
-            ("PasswordPolicy", "iam get-account-password-policy"),
-            ("UserDetailList", "iam get-account-authorization-details"),
-            ("Users", "iam list-users"),
-            ("Account", "sts get-caller-identity"),
-        ];
-        match known.iter().find(|(key, _)| has(key)) {
-            Some((_, what)) => format!("AWS CLI {what} output (not analysed in this version)"),
-            None => {
-                let shown: Vec<&str> = keys.iter().take(6).map(String::as_str).collect();
-                format!("JSON object with keys {}{}", shown.join(", "), ellipsis(keys.len(), 6))
+    if let Some(kind) = crate::formats::aws::posture::PostureKind::sniff(keys) {
+        return Recognised::AwsPosture(kind);
+    }
+    let guess =
+        if has("State") && keys.iter().all(|k| ["State", "Description", "ResponseMetadata"].contains(&k.as_str())) {
+            "generate-credential-report status (holds no report; export get-credential-report instead)".into()
+        } else if has("value") || has("@odata.context") {
+            "Microsoft Graph export of a kind gapscope does not read (it reads sign-ins, users, registration details, \
+         conditional-access policies, applications, service principals and directory roles)"
+                .into()
+        } else {
+            let known = [
+                ("Trails", "cloudtrail list-trails"),
+                ("Subnets", "ec2 describe-subnets"),
+                ("NetworkInterfaces", "ec2 describe-network-interfaces"),
+                ("Functions", "lambda list-functions"),
+                ("LoadBalancers", "elbv2 describe-load-balancers"),
+                ("LoadBalancerDescriptions", "elb describe-load-balancers"),
+                ("Topics", "sns list-topics"),
+                ("QueueUrls", "sqs list-queues"),
+                ("Users", "iam list-users"),
+                ("Roles", "iam list-roles"),
+                ("Account", "sts get-caller-identity"),
+            ];
+            match known.iter().find(|(key, _)| has(key)) {
+                Some((_, what)) => format!("AWS CLI {what} output (not analysed in this version)"),
+                None => {
+                    let shown: Vec<&str> = keys.iter().take(6).map(String::as_str).collect();
+                    format!("JSON object with keys {}{}", shown.join(", "), ellipsis(keys.len(), 6))
+                }
             }
-        }
-    };
+        };
     Recognised::Unrecognised(guess)
 }
 
@@ -214,6 +224,8 @@ pub fn top_level_keys(text: &[u8]) -> Result<BTreeSet<String>, serde_json::Error
 mod tests {
     use super::*;
 
+    use crate::formats::aws::posture::PostureKind;
+
     const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active";
 
     #[test]
@@ -238,11 +250,10 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(guess(b""), "empty file");
-        assert!(
-            guess(br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#)
-                .contains("error response")
-        );
-        assert!(guess(br#"{"SecurityGroups": []}"#).contains("describe-security-groups"));
+        let error = br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#;
+        assert_eq!(recognise(error), Recognised::AwsPosture(PostureKind::ErrorResponse));
+        assert_eq!(recognise(br#"{"SecurityGroups": []}"#), Recognised::AwsPosture(PostureKind::SecurityGroups));
+        assert!(guess(br#"{"Subnets": []}"#).contains("ec2 describe-subnets"));
         assert!(guess(br#"{"a": 1"#).starts_with("invalid JSON"));
         assert!(guess(b"user,arn,foo\n").starts_with("CSV with columns user, arn, foo"));
         assert_eq!(guess(b"\x00\x01\x02binary"), "binary data");

@@ -38,6 +38,8 @@ pub struct Trail {
     /// `HasCustomEventSelectors`: `Some(false)` means the trail has AWS's default selector, which records
     /// all management events, read and write, so no `get-event-selectors` export is needed to know it.
     pub custom_event_selectors: Option<bool>,
+    /// `CloudWatchLogsLogGroupArn`: the log group the trail also delivers to (CIS 4.x metric filters).
+    pub cloudwatch_log_group_arn: Option<String>,
     pub locator: String,
 }
 
@@ -273,6 +275,7 @@ impl Reader<'_> {
             s3_bucket: self.text(obj, "S3BucketName", at)?.map(str::to_string),
             include_global_service_events: self.flag(obj, "IncludeGlobalServiceEvents", at)?,
             custom_event_selectors: self.flag(obj, "HasCustomEventSelectors", at)?,
+            cloudwatch_log_group_arn: self.text(obj, "CloudWatchLogsLogGroupArn", at)?.map(str::to_string),
             locator,
         })
     }
@@ -365,6 +368,7 @@ mod tests {
                 s3_bucket: Some("cloudtrail-bucket-123456789012".into()),
                 include_global_service_events: Some(true),
                 custom_event_selectors: Some(true),
+                cloudwatch_log_group_arn: None,
                 locator: "trailList[1]".into(),
             }
         );
