@@ -430,7 +430,7 @@ fn posture_artifact(
         return (Processed { entry, artifact: None, diagnostics }, None);
     }
     entry.used = true;
-    let file = crate::posture::PostureFile {
+    let mut file = crate::posture::PostureFile {
         path: entry.path.clone(),
         sha256: entry.sha256.clone(),
         kind: parsed.kind,
@@ -440,6 +440,9 @@ fn posture_artifact(
         account: account_in_path(&entry.path),
         region: region_in_path(&entry.path),
     };
+    if let Some(account) = file.account_in_body() {
+        file.account = Some(account);
+    }
     (Processed { entry, artifact: Some(Artifact::Posture(Box::new(file))), diagnostics }, None)
 }
 

@@ -19,13 +19,16 @@ fn samples_give_the_generators_intended_results_for_every_check() {
     let expected = expected["results"].as_array().unwrap();
     // The credential checks against the generator's own expectations; the CloudTrail sample is
     // checked against its planted.json in tests/cloudtrail.rs.
+    let catalog: Value = serde_json::from_slice(&run(&["checks", "--json"]).stdout).unwrap();
+    let from_credential_report = |check: &Value| {
+        catalog.as_array().unwrap().iter().any(|c| c["id"] == *check && c["source"] == "aws.iam.credential_report")
+    };
     let credential_results: Vec<Value> =
-        results(&findings).iter().filter(|r| r["check"].as_str().unwrap().starts_with("aws.iam.")).cloned().collect();
+        results(&findings).iter().filter(|r| from_credential_report(&r["check"])).cloned().collect();
     assert_eq!(triples(&credential_results), triples(expected));
 
     // Every credential check passes somewhere and fails somewhere in the samples.
-    let catalog: Value = serde_json::from_slice(&run(&["checks", "--json"]).stdout).unwrap();
-    for check in catalog.as_array().unwrap().iter().filter(|c| c["id"].as_str().unwrap().starts_with("aws.iam.")) {
+    for check in catalog.as_array().unwrap().iter().filter(|c| c["source"] == "aws.iam.credential_report") {
         let id = check["id"].as_str().unwrap();
         for status in ["pass", "fail"] {
             assert!(
@@ -462,9 +465,11 @@ fn checks_lists_the_catalog() {
     assert!(text.contains("aws.iam.root_access_keys") && text.contains("critical"));
     let json: Value = serde_json::from_slice(&run(&["checks", "--json"]).stdout).unwrap();
     let entries = json.as_array().unwrap();
-    // 10 credential checks (DESIGN.md §6, first table), 12 CloudTrail checks (second table) and the
-    // 10 Entra ID checks of issue 5.
-    assert_eq!(entries.len(), 32);
+    // 10 credential checks (DESIGN.md §6, first table), 12 CloudTrail checks (second table), the
+    // 10 Entra ID checks of issue 5 and the 27 AWS posture checks of issue 6.
+    assert_eq!(entries.len(), 59);
+    let posture = entries.iter().filter(|e| e["source"].as_str().unwrap().contains("aws.ec2.describe_security_groups")).count();
+    assert_eq!(posture, 4, "the four security-group checks read describe-security-groups");
     let entra = entries.iter().filter(|e| e["id"].as_str().unwrap().starts_with("entra.")).count();
     assert_eq!(entra, 10);
     assert!(

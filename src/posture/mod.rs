@@ -34,7 +34,7 @@ impl PostureFile {
     }
 
     /// The account the body names (an owner id or an ARN inside), if any.
-    fn account_in_body(&self) -> Option<String> {
+    pub(crate) fn account_in_body(&self) -> Option<String> {
         use PostureExport as E;
         let owner = |o: Option<&String>| o.filter(|a| is_account(a)).cloned();
         let arn = |a: Option<&String>| a.and_then(|a| account_from_arn(a));

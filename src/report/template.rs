@@ -9,12 +9,13 @@ use serde::Deserialize;
 const EMBEDDED: &str = include_str!("../../templates/report.toml");
 
 /// Sections the composer knows how to build.
-pub const SECTIONS: [&str; 11] = [
+pub const SECTIONS: [&str; 12] = [
     "summary",
     "scope",
     "credentials",
     "cloudtrail",
     "entra",
+    "posture",
     "other",
     "register",
     "exceptions",

@@ -124,7 +124,7 @@ pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
     }
 
     blocks.push(Block::Heading(t.text("credentials", "failing_heading", &[])));
-    blocks.push(failing(input, |check| check.starts_with("aws.iam.")));
+    blocks.push(failing(input, |check| check.starts_with("aws.iam.") && !is_posture(check)));
     Some(section(input, "credentials", blocks))
 }
 
@@ -382,10 +382,59 @@ fn sign_in_timeline(entra: &crate::entra::EntraFacts) -> Option<HeatMap> {
     })
 }
 
+/// Whether a check reads the AWS CLI configuration exports (the posture rules), not the credential
+/// report, CloudTrail or Entra: those have a section of their own.
+fn is_posture(check: &str) -> bool {
+    crate::checks::posture::rules().any(|rule| rule.id == check)
+}
+
+/// AWS configuration from CLI exports: per check, how many resources passed, failed or could not be
+/// judged, then the failing resources.
+pub(super) fn posture(input: &ReportInput) -> Option<Section> {
+    let t = input.template;
+    let mut rows = Vec::new();
+    for rule in crate::checks::posture::rules() {
+        let of = |status: Status| input.results.iter().filter(|r| r.check == rule.id && r.status == status).count();
+        let (pass, fail, excepted, unknown) = (of(Status::Pass), of(Status::Fail), of(Status::Excepted), of(Status::Unknown));
+        if pass + fail + excepted + unknown == 0 {
+            continue;
+        }
+        let tone = if fail > 0 { Tone::Bad } else if unknown > 0 { Tone::Warn } else { Tone::Good };
+        rows.push(vec![
+            Cell::toned(check_title(input, rule.id), tone),
+            Cell::plain(thousands(pass as u64)),
+            Cell::plain(thousands(fail as u64)),
+            Cell::plain(thousands(excepted as u64)),
+            Cell::plain(thousands(unknown as u64)),
+        ]);
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let columns = [
+        ("Check", 4.0, Align::Left),
+        ("Pass", 0.8, Align::Right),
+        ("Fail", 0.8, Align::Right),
+        ("Excepted", 0.9, Align::Right),
+        ("Unknown", 0.9, Align::Right),
+    ];
+    let blocks = vec![
+        Block::Paragraph(t.text("posture", "intro", &[])),
+        Block::Heading(t.text("posture", "summary_heading", &[])),
+        Block::Table(table(&columns, rows, "")),
+        Block::Heading(t.text("posture", "failing_heading", &[])),
+        failing(input, is_posture),
+    ];
+    Some(section(input, "posture", blocks))
+}
+
 /// Results of check families no other section presents (for checks added after this module).
 pub(super) fn other(input: &ReportInput) -> Option<Section> {
     let known = |check: &str| {
-        check.starts_with("aws.iam.") || check.starts_with("aws.cloudtrail.") || check.starts_with("entra.")
+        check.starts_with("aws.iam.")
+            || check.starts_with("aws.cloudtrail.")
+            || check.starts_with("entra.")
+            || is_posture(check)
     };
     if input.results.iter().all(|r| known(&r.check)) {
         return None;

@@ -70,6 +70,7 @@ pub fn compose(input: &ReportInput) -> Document {
             "credentials" => analyses::credentials(input),
             "cloudtrail" => analyses::cloudtrail(input),
             "entra" => analyses::entra(input),
+            "posture" => analyses::posture(input),
             "other" => analyses::other(input),
             "register" => Some(summary::register(input)),
             "exceptions" => (!input.exceptions.is_empty()).then(|| summary::exceptions(input)),
