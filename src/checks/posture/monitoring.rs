@@ -133,8 +133,11 @@ fn recorder_all_regions(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let recorder_accounts: BTreeSet<Option<String>> = statuses.keys().map(|(a, _)| a.clone()).collect();
     let mut expected: BTreeMap<Place, Option<crate::checks::EvidenceRef>> = BTreeMap::new();
     for (account, regions, source) in &facts.cloudtrail.trails.regions {
+        // describe-regions alone is no AWS Config evidence: only accounts with a recorder export are
+        // assessed, and then in every region they have enabled.
         let accounts: Vec<Option<String>> = match account {
-            Some(a) => vec![Some(a.clone())],
+            Some(a) if recorder_accounts.contains(&Some(a.clone())) => vec![Some(a.clone())],
+            Some(_) => Vec::new(),
             None => recorder_accounts.iter().cloned().collect(),
         };
         for account in accounts {
