@@ -468,7 +468,8 @@ fn checks_lists_the_catalog() {
     // 10 credential checks (DESIGN.md §6, first table), 12 CloudTrail checks (second table), the
     // 10 Entra ID checks of issue 5 and the 27 AWS posture checks of issue 6.
     assert_eq!(entries.len(), 59);
-    let posture = entries.iter().filter(|e| e["source"].as_str().unwrap().contains("aws.ec2.describe_security_groups")).count();
+    let posture =
+        entries.iter().filter(|e| e["source"].as_str().unwrap().contains("aws.ec2.describe_security_groups")).count();
     assert_eq!(posture, 4, "the four security-group checks read describe-security-groups");
     let entra = entries.iter().filter(|e| e["id"].as_str().unwrap().starts_with("entra.")).count();
     assert_eq!(entra, 10);

@@ -32,7 +32,11 @@ fn cloudmapper_demo_verdicts_match_the_files() {
     // s3-get-bucket-policy/cloudmapper_demo: CloudMapper's folder-per-command layout names the bucket.
     let policy = manifest_entry(&manifest, "s3-get-bucket-policy/cloudmapper_demo");
     assert_eq!((policy["kind"].as_str(), policy["used"].as_bool()), (Some("aws.s3.get_bucket_policy"), Some(true)));
-    assert!(results(&findings).iter().any(|r| r["check"] == "aws.s3.bucket_deny_http" && r["resource"] == "cloudmapper_demo"));
+    assert!(
+        results(&findings)
+            .iter()
+            .any(|r| r["check"] == "aws.s3.bucket_deny_http" && r["resource"] == "cloudmapper_demo")
+    );
 }
 
 #[test]
@@ -82,7 +86,10 @@ fn placebo_recordings_are_read_and_ambiguous_files_listed() {
     // test_account_password_policy_update — and two NoSuchEntity "no policy" responses) are one
     // result for an unknown account; all of them are below 14.
     let min_length = results(&findings).iter().find(|r| r["check"] == "aws.iam.password_policy_min_length").unwrap();
-    assert_eq!((min_length["status"].as_str(), min_length["resource"].as_str()), (Some("fail"), Some("unknown-account")));
+    assert_eq!(
+        (min_length["status"].as_str(), min_length["resource"].as_str()),
+        (Some("fail"), Some("unknown-account"))
+    );
     assert!(min_length["detail"].as_str().unwrap().contains("seen in 6 exports"), "{min_length}");
     // Every DescribeSecurityGroups recording is used.
     let groups: Vec<&Value> = manifest["files"]
@@ -167,4 +174,19 @@ fn generated_bundle_gives_the_oracles_verdicts() {
 #[test]
 fn generated_bundle_recorded_as_wrapped_responses_gives_the_same_verdicts() {
     compare_with_oracle(&["--wrapped", "--accounts", "2"]);
+}
+
+#[test]
+fn readme_lists_every_supported_export_with_its_command() {
+    use gapscope::formats::aws::posture::PostureKind;
+    let readme = std::fs::read_to_string(common::crate_dir().join("README.md")).unwrap();
+    for (kind, label, command) in PostureKind::all() {
+        if kind == PostureKind::ErrorResponse {
+            continue;
+        }
+        assert!(
+            readme.contains(&format!("`{label}`")) && readme.contains(&format!("`{command}`")),
+            "{label}: {command}"
+        );
+    }
 }

@@ -395,11 +395,18 @@ pub(super) fn posture(input: &ReportInput) -> Option<Section> {
     let mut rows = Vec::new();
     for rule in crate::checks::posture::rules() {
         let of = |status: Status| input.results.iter().filter(|r| r.check == rule.id && r.status == status).count();
-        let (pass, fail, excepted, unknown) = (of(Status::Pass), of(Status::Fail), of(Status::Excepted), of(Status::Unknown));
+        let (pass, fail, excepted, unknown) =
+            (of(Status::Pass), of(Status::Fail), of(Status::Excepted), of(Status::Unknown));
         if pass + fail + excepted + unknown == 0 {
             continue;
         }
-        let tone = if fail > 0 { Tone::Bad } else if unknown > 0 { Tone::Warn } else { Tone::Good };
+        let tone = if fail > 0 {
+            Tone::Bad
+        } else if unknown > 0 {
+            Tone::Warn
+        } else {
+            Tone::Good
+        };
         rows.push(vec![
             Cell::toned(check_title(input, rule.id), tone),
             Cell::plain(thousands(pass as u64)),
