@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Checks(args) => checks(args),
         Command::Verify(args) => crate::attest::verify(&args),
         Command::Keygen(args) => crate::attest::keygen(&args),
+        Command::Collect(args) => crate::collect::run(&args, cli.quiet),
     }
 }
 

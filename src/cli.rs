@@ -31,6 +31,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Make an offline signing key and self-signed certificate for signing reports.
     Keygen(KeygenArgs),
+    /// Print (or write) the read-only script a client runs to export evidence as gapscope reads it best.
+    Collect(CollectArgs),
 }
 
 /// Flags shared by every subcommand that reads evidence.
@@ -128,4 +130,26 @@ pub struct ChecksArgs {
     /// Print the full catalog as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Whose evidence a collection script exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CollectTarget {
+    /// POSIX shell script for AWS CloudShell or any shell with the AWS CLI v2.
+    Aws,
+    /// PowerShell 7 script using Microsoft Graph (Microsoft.Graph.Authentication).
+    Entra,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Which script: aws or entra.
+    #[arg(value_name = "TARGET")]
+    pub target: CollectTarget,
+    /// Write the script to this file (executable) instead of printing it.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it already exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }

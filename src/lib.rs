@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod cloudtrail;
+pub mod collect;
 pub mod config;
 pub mod diagnostic;
 pub mod entra;
