@@ -492,6 +492,33 @@ fn the_aws_script_collects_the_bundle_read_only_through_a_stub_cli() {
     assert_eq!(kind_of("/us-east-1/cloudtrail-describe-trails.json"), "aws.cloudtrail.describe_trails");
     assert_eq!(kind_of("/cloudtrail-get-trail-status-main-trail.json"), "aws.cloudtrail.get_trail_status");
     assert_eq!(kind_of("/cloudtrail-get-event-selectors-main-trail.json"), "aws.cloudtrail.get_event_selectors");
+    // Every configuration export the script wrote is read as what its command says.
+    for (file, kind) in [
+        ("/global/iam-get-account-password-policy.json", "aws.iam.get_account_password_policy"),
+        ("/global/iam-get-account-summary.json", "aws.iam.get_account_summary"),
+        ("/global/iam-list-virtual-mfa-devices.json", "aws.iam.list_virtual_mfa_devices"),
+        ("/global/iam-get-account-authorization-details.json", "aws.iam.get_account_authorization_details"),
+        ("/global/s3api-list-buckets.json", "aws.s3.list_buckets"),
+        (&format!("/global/s3control-get-public-access-block-{ACCOUNT}.json"), "aws.s3.get_public_access_block"),
+        ("/eu-west-1/ec2-describe-security-groups.json", "aws.ec2.describe_security_groups"),
+        ("/eu-west-1/ec2-describe-network-acls.json", "aws.ec2.describe_network_acls"),
+        ("/eu-west-1/ec2-describe-volumes.json", "aws.ec2.describe_volumes"),
+        ("/eu-west-1/ec2-get-ebs-encryption-by-default.json", "aws.ec2.get_ebs_encryption_by_default"),
+        ("/eu-west-1/ec2-describe-vpcs.json", "aws.ec2.describe_vpcs"),
+        ("/eu-west-1/ec2-describe-flow-logs.json", "aws.ec2.describe_flow_logs"),
+        ("/eu-west-1/ec2-describe-instances.json", "aws.ec2.describe_instances"),
+        ("/eu-west-1/rds-describe-db-instances.json", "aws.rds.describe_db_instances"),
+        ("/eu-west-1/logs-describe-log-groups.json", "aws.logs.describe_log_groups"),
+        ("/eu-west-1/logs-describe-metric-filters.json", "aws.logs.describe_metric_filters"),
+        ("/eu-west-1/cloudwatch-describe-alarms.json", "aws.cloudwatch.describe_alarms"),
+        ("/eu-west-1/kms-list-keys.json", "aws.kms.list_keys"),
+        (
+            "/eu-west-1/configservice-describe-configuration-recorder-status.json",
+            "aws.config.describe_configuration_recorder_status",
+        ),
+    ] {
+        assert_eq!(kind_of(file), kind, "{file}");
+    }
     let report = inventory["artifacts"]
         .as_array()
         .unwrap()
