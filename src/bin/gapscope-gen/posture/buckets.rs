@@ -105,10 +105,27 @@ pub(super) fn buckets(c: &mut Ctx, index: usize, account: &mut Account, shared: 
     let pab = |c: &mut Ctx, b: &str, case, check, e| c.case(case, check, b, None, e);
     match index {
         0 => {
-            // One of the four account settings off; IgnorePublicAcls and RestrictPublicBuckets on,
-            // so this account's buckets cannot be public whatever their own settings.
-            account.account_bpa = Ev::Ok(Bpa { block_public_acls: false, ..Bpa::ALL });
-            c.case("BlockPublicAcls false, the other three true", ACCOUNT_BPA, &id, None, Expect::Fail);
+            // One of the four account settings off: IgnorePublicAcls. RestrictPublicBuckets stays on,
+            // so a public policy is neutralised here while a public ACL is not.
+            account.account_bpa = Ev::Ok(Bpa { ignore_public_acls: false, ..Bpa::ALL });
+            c.case("IgnorePublicAcls false, the other three true", ACCOUNT_BPA, &id, None, Expect::Fail);
+            let downloads = bucket("legacy-downloads");
+            pab(
+                c,
+                &downloads,
+                "ACL grants AllUsers READ, IgnorePublicAcls false on bucket and account",
+                BUCKET_PUBLIC,
+                Expect::Fail,
+            );
+            pab(c, &downloads, "no bucket policy (NoSuchBucketPolicy)", BUCKET_DENY_HTTP, Expect::Fail);
+            specs.push(BucketSpec {
+                suffix: "legacy-downloads",
+                bpa: Ev::Ok(ignore_off),
+                policy: Ev::Err(no_policy()),
+                status: None,
+                encryption: Ev::Ok(aes.clone()),
+                acl: Ev::Ok(with(vec![all_users_read()])),
+            });
             let site = bucket("website-assets");
             pab(
                 c,
@@ -254,16 +271,6 @@ pub(super) fn buckets(c: &mut Ctx, index: usize, account: &mut Account, shared: 
                 status: None,
                 encryption: Ev::Ok(aes.clone()),
                 acl: Ev::Ok(owner.clone()),
-            });
-            let downloads = bucket("legacy-downloads");
-            pab(c, &downloads, "ACL grants AllUsers READ, bucket IgnorePublicAcls false", BUCKET_PUBLIC, Expect::Fail);
-            specs.push(BucketSpec {
-                suffix: "legacy-downloads",
-                bpa: Ev::Ok(ignore_off),
-                policy: Ev::Err(no_policy()),
-                status: None,
-                encryption: Ev::Ok(aes.clone()),
-                acl: Ev::Ok(with(vec![all_users_read()])),
             });
             let ignored = bucket("ignored-acl");
             pab(

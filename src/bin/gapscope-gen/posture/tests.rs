@@ -580,3 +580,16 @@ fn one_account_and_one_region_still_write_a_consistent_bundle() {
     assert!(got.keys().any(|(c, r, _, _)| c == "aws.config.recorder_all_regions" && r == "111122223333/eu-central-1"));
     assert!(files(dir.path()).keys().all(|k| k == "planted.json" || k.starts_with("gapscope-aws-111122223333-")));
 }
+
+#[test]
+fn two_accounts_still_give_every_check_a_pass_and_a_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &["--accounts", "2", "--background", "0"]).unwrap();
+    let doc = planted(dir.path());
+    let results = doc["results"].as_array().unwrap();
+    for check in SPEC_CHECKS {
+        for status in ["pass", "fail"] {
+            assert!(results.iter().any(|r| r["check"] == check && r["status"] == status), "{check} has no {status}");
+        }
+    }
+}
