@@ -17,6 +17,7 @@ mod cloudtrail;
 mod common;
 mod credentials;
 mod entra;
+mod posture;
 mod rng;
 
 use anyhow::Result;
@@ -39,6 +40,8 @@ enum Command {
     Cloudtrail(Box<cloudtrail::CloudtrailArgs>),
     /// Microsoft Entra ID exports (sign-ins, users, registration, CA, apps, roles) with planted cases
     Entra(Box<entra::EntraArgs>),
+    /// An AWS CLI export bundle (every posture command) per account, with planted cases and verdicts
+    Posture(Box<posture::Args>),
 }
 
 fn main() -> Result<()> {
@@ -47,5 +50,6 @@ fn main() -> Result<()> {
         Command::Samples(args) => credentials::samples::samples(&args),
         Command::Cloudtrail(args) => cloudtrail::run(&args),
         Command::Entra(args) => entra::run(&args),
+        Command::Posture(args) => posture::run(&args),
     }
 }
