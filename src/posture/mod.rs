@@ -298,6 +298,12 @@ impl PostureFacts {
                     self.bucket(name, file).policy.get_or_insert((None, evidence));
                 }
             }
+            Some(PostureKind::PolicyStatus) => {
+                if let Some(name) = &file.subject {
+                    let status = PolicyStatus { is_public: Some(false) };
+                    self.bucket(name, file).status.get_or_insert((status, evidence));
+                }
+            }
             Some(PostureKind::BucketEncryption) => {
                 if let Some(name) = &file.subject {
                     self.bucket(name, file).encryption.get_or_insert((None, evidence));

@@ -201,11 +201,14 @@ fn log_group_of(arn: &str) -> Option<&str> {
 
 fn cis_alarms(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let check = "aws.cloudwatch.cis_alarms";
-    let mut filters: BTreeMap<Option<String>, Vec<(&PostureFile, usize, &MetricFilter)>> = BTreeMap::new();
+    // Per account: the filter exports (an empty one is evidence too: no filter at all) and their filters.
+    type Filters<'a> = (Vec<&'a PostureFile>, Vec<(&'a PostureFile, usize, &'a MetricFilter)>);
+    let mut filters: BTreeMap<Option<String>, Filters> = BTreeMap::new();
     for file in facts.posture.of(PostureKind::MetricFilters) {
         let PostureExport::MetricFilters(list) = &file.export else { continue };
-        let entry = filters.entry(file.account.clone()).or_default();
-        entry.extend(list.iter().enumerate().map(|(i, f)| (file, i, f)));
+        let (files, entries) = filters.entry(file.account.clone()).or_default();
+        files.push(file);
+        entries.extend(list.iter().enumerate().map(|(i, f)| (file, i, f)));
     }
     let mut alarms: BTreeMap<Option<String>, Vec<&MetricAlarm>> = BTreeMap::new();
     for file in facts.posture.of(PostureKind::Alarms) {
@@ -213,7 +216,7 @@ fn cis_alarms(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
         alarms.entry(file.account.clone()).or_default().extend(list);
     }
     let mut outcomes = Vec::new();
-    for (account, filters) in &filters {
+    for (account, (files, filters)) in &filters {
         // The log groups CloudTrail delivers to in this account; without a describe-trails export that
         // names the account, any log group is accepted and the detail says so.
         let trails: Vec<_> = facts
@@ -231,7 +234,7 @@ fn cis_alarms(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
             ""
         };
         let account_alarms = alarms.get(account);
-        let (first_file, _, _) = filters[0];
+        let Some(first_file) = files.first().copied() else { continue };
         for cis in CIS_FILTERS {
             let resource = format!("{}/cis-{}", account.as_deref().unwrap_or("unknown-account"), cis.section);
             let matching: Vec<&(&PostureFile, usize, &MetricFilter)> = filters

@@ -335,6 +335,8 @@ impl AwsError {
     /// absent: no policy, no public access block, no default encryption, no password policy.
     pub fn absence_of(&self) -> Option<PostureKind> {
         match (self.code.as_str(), self.operation.as_deref()) {
+            // get-bucket-policy-status answers NoSuchBucketPolicy too: no policy, so not public by policy.
+            ("NoSuchBucketPolicy", Some("GetBucketPolicyStatus")) => Some(PostureKind::PolicyStatus),
             ("NoSuchBucketPolicy", _) => Some(PostureKind::BucketPolicy),
             ("NoSuchPublicAccessBlockConfiguration", _) => Some(PostureKind::PublicAccessBlock),
             ("ServerSideEncryptionConfigurationNotFoundError", _) => Some(PostureKind::BucketEncryption),
