@@ -15,10 +15,6 @@ pub struct CisFilter {
     pub comparisons: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const fn names(field: &'static str, list: &'static [&'static str]) -> (&'static str, &'static [&'static str]) {
-    (field, list)
-}
-
 macro_rules! event_names {
     ($($name:literal),* $(,)?) => { &[$(("eventName", "=", $name)),*] };
 }
@@ -203,9 +199,6 @@ pub const CIS_FILTERS: &[CisFilter] = &[
         ],
     },
 ];
-
-#[allow(dead_code)]
-const _: (&str, &[&str]) = names("", &[]);
 
 /// The comparisons in a JSON filter pattern (`{ ($.eventName = "X") || ($.errorCode = Y*) }`).
 pub fn comparisons(pattern: &str) -> BTreeSet<(String, String, String)> {
