@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::diagnostic::Diagnostic;
 use crate::evidence::recognise::strip_bom;
 use crate::formats::aws::export_path::name_from_path;
+use crate::formats::aws::trail_config::json_kind;
 use model::*;
 
 /// Which export a file is, from its top-level keys.
@@ -669,17 +670,6 @@ pub fn policy_document(value: Option<&Value>) -> Result<Value, String> {
         }
         Some(other) => Err(format!("is {}, expected a policy document", json_kind(other))),
         None => Err("is missing".into()),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 

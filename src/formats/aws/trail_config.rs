@@ -111,7 +111,7 @@ pub fn parse(path: &str, content: &[u8]) -> Result<TrailConfig, TrailConfigError
         other => {
             return Err(TrailConfigError::Unrecognised {
                 path: path.to_string(),
-                found: format!("the top level is {}", kind(other)),
+                found: format!("the top level is {}", json_kind(other)),
             });
         }
     };
@@ -183,7 +183,7 @@ impl Reader<'_> {
             path: self.path.to_string(),
             field: field.to_string(),
             expected,
-            found: kind(found),
+            found: json_kind(found),
         }
     }
 
@@ -299,7 +299,8 @@ fn join(at: &str, key: &str) -> String {
     if at.is_empty() { key.to_string() } else { format!("{at}.{key}") }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// How a JSON value is named in error messages ("expected a list, found text").
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
