@@ -383,7 +383,6 @@ fn posture_artifact(
     mut diagnostics: Vec<Diagnostic>,
     content: &[u8],
 ) -> (Processed, Option<Aggregate>) {
-    use crate::formats::aws::export_path::{account_in_path, region_in_path};
     use crate::formats::aws::posture::{self, PostureExport as E, PostureKind as K};
     let parsed = match posture::parse(&entry.path, content) {
         Ok(parsed) => parsed,
@@ -430,19 +429,14 @@ fn posture_artifact(
         return (Processed { entry, artifact: None, diagnostics }, None);
     }
     entry.used = true;
-    let mut file = crate::posture::PostureFile {
-        path: entry.path.clone(),
-        sha256: entry.sha256.clone(),
-        kind: parsed.kind,
-        export: parsed.export,
+    let file = crate::posture::PostureFile::new(
+        entry.path.clone(),
+        entry.sha256.clone(),
+        parsed.kind,
+        parsed.export,
         subject,
         account_level,
-        account: account_in_path(&entry.path),
-        region: region_in_path(&entry.path),
-    };
-    if let Some(account) = file.account_in_body() {
-        file.account = Some(account);
-    }
+    );
     (Processed { entry, artifact: Some(Artifact::Posture(Box::new(file))), diagnostics }, None)
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::checks::EvidenceRef;
-use crate::formats::aws::export_path::is_account;
+use crate::formats::aws::export_path::{account_in_path, is_account, region_in_path};
 use crate::formats::aws::posture::model::*;
 use crate::formats::aws::posture::{AwsError, PostureExport, PostureKind};
 use crate::formats::aws::trail_config::account_from_arn;
@@ -29,12 +29,38 @@ pub struct PostureFile {
 }
 
 impl PostureFile {
+    /// A used export, placed in its account (owner ids or ARNs in the body, else the path) and region
+    /// (the path). The bundle's-only-account fallback needs every file, so [`PostureFacts::new`] applies it.
+    pub fn new(
+        path: String,
+        sha256: String,
+        kind: PostureKind,
+        export: PostureExport,
+        subject: Option<String>,
+        account_level: bool,
+    ) -> PostureFile {
+        let mut file = PostureFile {
+            account: account_in_path(&path),
+            region: region_in_path(&path),
+            path,
+            sha256,
+            kind,
+            export,
+            subject,
+            account_level,
+        };
+        if let Some(account) = file.account_in_body() {
+            file.account = Some(account);
+        }
+        file
+    }
+
     pub fn evidence(&self, locator: impl Into<String>) -> EvidenceRef {
         EvidenceRef { file: self.path.clone(), sha256: self.sha256.clone(), locator: locator.into() }
     }
 
     /// The account the body names (an owner id or an ARN inside), if any.
-    pub(crate) fn account_in_body(&self) -> Option<String> {
+    fn account_in_body(&self) -> Option<String> {
         use PostureExport as E;
         let owner = |o: Option<&String>| o.filter(|a| is_account(a)).cloned();
         let arn = |a: Option<&String>| a.and_then(|a| account_from_arn(a));
@@ -118,11 +144,6 @@ impl PostureFacts {
     /// trail configuration); when the bundle holds exactly one, files that do not say are its.
     pub fn new(mut files: Vec<PostureFile>, known_accounts: &BTreeSet<String>) -> PostureFacts {
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        for file in &mut files {
-            if let Some(account) = file.account_in_body() {
-                file.account = Some(account);
-            }
-        }
         let mut accounts: BTreeSet<String> = known_accounts.clone();
         accounts.extend(files.iter().filter_map(|f| f.account.clone()));
         let only = (accounts.len() == 1).then(|| accounts.iter().next().cloned()).flatten();

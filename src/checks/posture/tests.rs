@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use super::*;
 use crate::config::Thresholds;
 use crate::facts::Facts;
-use crate::formats::aws::export_path::{account_in_path, region_in_path};
 use crate::formats::aws::posture::{self, PostureExport};
 use crate::posture::{PostureFacts, PostureFile};
 
@@ -22,16 +21,9 @@ fn facts(files: &[(&str, &str)]) -> Facts {
                 PostureExport::Error(e) => Some(e.clone()),
                 _ => None,
             };
-            PostureFile {
-                path: path.to_string(),
-                sha256: "00".into(),
-                kind: parsed.kind,
-                subject: posture::resource_from_path(path, parsed.kind, error.as_ref()),
-                account_level: posture::is_account_level(path),
-                export: parsed.export,
-                account: account_in_path(path),
-                region: region_in_path(path),
-            }
+            let subject = posture::resource_from_path(path, parsed.kind, error.as_ref());
+            let account_level = posture::is_account_level(path);
+            PostureFile::new(path.to_string(), "00".into(), parsed.kind, parsed.export, subject, account_level)
         })
         .collect();
     Facts { posture: PostureFacts::new(parsed, &BTreeSet::new()), ..Facts::default() }
