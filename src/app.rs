@@ -12,12 +12,12 @@ use serde::Serialize;
 use crate::catalog::{Catalog, Severity};
 use crate::checks::{Status, evaluate_all};
 use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
-use crate::cloudtrail::coverage::{self, ObservationPeriod};
-use crate::cloudtrail::facts::{CloudTrailFacts, CloudTrailFiles};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::evidence::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
+use crate::facts::cloudtrail::coverage::{self, ObservationPeriod};
+use crate::facts::cloudtrail::facts::{CloudTrailFacts, CloudTrailFiles};
 use crate::facts::{Assembly, assemble};
-use crate::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
 use crate::report::compose::{ReportInput, SignerInfo};
 use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, Unused};
 use crate::report::inventory::Artifact;
@@ -87,7 +87,7 @@ fn read_and_account(
     };
     let scope = RecordScope {
         period: period.map(|p| {
-            let day = crate::cloudtrail::aggregate::date_to_day;
+            let day = crate::facts::cloudtrail::aggregate::date_to_day;
             (day(p.from), day(p.to))
         }),
     };
@@ -186,11 +186,11 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     assembly.notes.extend(cloudtrail_notes(&cloudtrail, period));
     assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, files, period);
     assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
-    assembly.facts.entra = crate::entra::EntraFacts::new(entra_files, as_of_override, period);
+    assembly.facts.entra = crate::facts::entra::EntraFacts::new(entra_files, as_of_override, period);
     assembly.notes.extend(assembly.facts.entra.notes());
     let mut known_accounts = assembly.facts.cloudtrail.accounts();
     known_accounts.extend(assembly.facts.credential_reports.iter().filter_map(|r| r.report.account.clone()));
-    assembly.facts.posture = crate::posture::PostureFacts::new(posture_files, &known_accounts);
+    assembly.facts.posture = crate::facts::posture::PostureFacts::new(posture_files, &known_accounts);
     assembly.notes.extend(assembly.facts.posture.notes.iter().cloned());
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
@@ -209,7 +209,7 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
 
 /// What an auditor must know about how CloudTrail records were counted.
 fn cloudtrail_notes(
-    aggregate: &crate::cloudtrail::aggregate::Aggregate,
+    aggregate: &crate::facts::cloudtrail::aggregate::Aggregate,
     period: Option<ObservationPeriod>,
 ) -> Vec<String> {
     let mut notes = Vec::new();

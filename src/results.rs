@@ -6,8 +6,9 @@ use globset::{Glob, GlobMatcher};
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Severity};
-use crate::checks::{EvidenceRef, Outcome, Status};
+use crate::checks::{Outcome, Status};
 use crate::config::Exception;
+use crate::facts::EvidenceRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExceptionRef {

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use super::{EvidenceRef, Outcome, Rule, Status};
-use crate::cloudtrail::aggregate::{Activity, Example};
-use crate::cloudtrail::detect::Kind;
-use crate::cloudtrail::facts::CloudTrailFacts;
-use crate::cloudtrail::integrity::Verdict;
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::cloudtrail::aggregate::{Activity, Example};
+use crate::facts::cloudtrail::detect::Kind;
+use crate::facts::cloudtrail::facts::CloudTrailFacts;
+use crate::facts::cloudtrail::integrity::Verdict;
 use crate::timefmt::format_epoch;
 
 pub const RULES: &[Rule] = &[

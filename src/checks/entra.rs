@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::{EvidenceRef, Outcome, Rule, Status};
 use crate::config::Thresholds;
-use crate::entra::{EntraFacts, Sourced};
 use crate::facts::Facts;
+use crate::facts::entra::{EntraFacts, Sourced};
 use crate::formats::entra::model::{
     AuthRequirement, CaPolicy, CredentialKind, GLOBAL_ADMIN_TEMPLATE, LEGACY_CLIENT_APPS, PolicyState, SignIn,
     SignInStatus,

@@ -10,6 +10,7 @@ pub mod trails;
 use serde::Serialize;
 
 use crate::config::Thresholds;
+pub use crate::facts::EvidenceRef;
 use crate::facts::Facts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -32,14 +33,6 @@ impl Status {
             Status::Unknown => "unknown",
         }
     }
-}
-
-/// Where in the evidence a result comes from, so an auditor can look it up.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct EvidenceRef {
-    pub file: String,
-    pub sha256: String,
-    pub locator: String,
 }
 
 /// What a rule says about one resource.

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::{EvidenceRef, Outcome, Rule, Status};
-use crate::cloudtrail::trails::{Source, TrailView};
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::cloudtrail::trails::{Source, TrailView};
 use crate::formats::aws::trail_config::ManagementEvents;
 
 pub const RULES: &[Rule] = &[

@@ -2,6 +2,7 @@
 //! what kind of export each one is from its content (`recognise`).
 
 pub mod discover;
+pub mod intake;
 pub mod recognise;
 
 pub use discover::{DiscoverError, Input, discover};

@@ -46,7 +46,7 @@ pub struct ActivityOut {
 }
 
 impl ActivityOut {
-    pub fn from_aggregate(aggregate: &crate::cloudtrail::aggregate::Aggregate) -> Vec<ActivityOut> {
+    pub fn from_aggregate(aggregate: &crate::facts::cloudtrail::aggregate::Aggregate) -> Vec<ActivityOut> {
         let time =
             |t: i64| chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_default();
         let mut out: Vec<ActivityOut> = aggregate
@@ -67,7 +67,7 @@ impl ActivityOut {
                     .collect();
                 examples.sort();
                 examples.dedup();
-                examples.truncate(crate::cloudtrail::aggregate::EXAMPLES);
+                examples.truncate(crate::facts::cloudtrail::aggregate::EXAMPLES);
                 Some(ActivityOut {
                     check,
                     account: account.clone(),
@@ -94,8 +94,8 @@ impl ActivityOut {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum CoverageOut<'a> {
-    CloudTrail(&'a crate::cloudtrail::coverage::RegionCoverage),
-    EntraSignIns(&'a crate::entra::coverage::SignInCoverage),
+    CloudTrail(&'a crate::facts::cloudtrail::coverage::RegionCoverage),
+    EntraSignIns(&'a crate::facts::entra::coverage::SignInCoverage),
 }
 
 #[derive(Debug, Serialize)]

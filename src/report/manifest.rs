@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::intake::ManifestEntry;
+use crate::evidence::intake::ManifestEntry;
 
 pub const SCHEMA: &str = "gapscope.manifest/v1";
 

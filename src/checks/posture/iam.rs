@@ -4,9 +4,9 @@
 use super::{Outcome, Rule, Status, merge_copies, outcome, policy};
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::posture::PostureFile;
 use crate::formats::aws::posture::model::{AuthorizationDetails, PasswordPolicy, PrincipalDetail};
 use crate::formats::aws::posture::{PostureExport, PostureKind, policy_document};
-use crate::posture::PostureFile;
 
 pub const RULES: &[Rule] = &[
     Rule { id: "aws.iam.password_policy_min_length", evaluate: password_policy_min_length },

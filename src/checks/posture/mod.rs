@@ -13,7 +13,7 @@ mod storage;
 use std::collections::BTreeMap;
 
 use super::{EvidenceRef, Outcome, Rule, Status};
-use crate::posture::PostureFile;
+use crate::facts::posture::PostureFile;
 
 pub use cis_filters::{CIS_FILTERS, CisFilter};
 

@@ -7,9 +7,9 @@ use super::cis_filters::{CIS_FILTERS, comparisons};
 use super::{Outcome, Rule, Status, merge_copies, outcome, region_resource};
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::posture::PostureFile;
 use crate::formats::aws::posture::model::{MetricAlarm, MetricFilter};
 use crate::formats::aws::posture::{PostureExport, PostureKind};
-use crate::posture::PostureFile;
 
 pub const RULES: &[Rule] = &[
     Rule { id: "aws.logs.retention", evaluate: log_retention },
@@ -131,7 +131,7 @@ fn recorder_all_regions(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
         statuses.entry(place(file)).or_default().push(file);
     }
     let recorder_accounts: BTreeSet<Option<String>> = statuses.keys().map(|(a, _)| a.clone()).collect();
-    let mut expected: BTreeMap<Place, Option<crate::checks::EvidenceRef>> = BTreeMap::new();
+    let mut expected: BTreeMap<Place, Option<crate::facts::EvidenceRef>> = BTreeMap::new();
     for (account, regions, source) in &facts.cloudtrail.trails.regions {
         // describe-regions alone is no AWS Config evidence: only accounts with a recorder export are
         // assessed, and then in every region they have enabled.
@@ -142,7 +142,7 @@ fn recorder_all_regions(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
         };
         for account in accounts {
             for region in regions.iter().filter(|r| r.enabled()) {
-                let evidence = crate::checks::EvidenceRef {
+                let evidence = crate::facts::EvidenceRef {
                     file: source.file.clone(),
                     sha256: source.sha256.clone(),
                     locator: source.locator.clone(),
@@ -160,7 +160,7 @@ fn recorder_all_regions(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
         let files = statuses.get(&(account.clone(), region.clone())).map(Vec::as_slice).unwrap_or_default();
         let mut recording = None;
         let mut partial = Vec::new();
-        let mut evidence: Vec<crate::checks::EvidenceRef> = enabled_by.into_iter().collect();
+        let mut evidence: Vec<crate::facts::EvidenceRef> = enabled_by.into_iter().collect();
         for file in files {
             evidence.push(file.evidence(""));
             match &file.export {

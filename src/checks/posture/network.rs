@@ -21,7 +21,7 @@ pub const ADMIN_PORTS: [i64; 2] = [22, 3389];
 pub const DB_PORTS: [i64; 7] = [1433, 1521, 3306, 5432, 6379, 9200, 27017];
 
 /// Every security group with where it was read.
-fn groups(facts: &Facts) -> impl Iterator<Item = (&crate::posture::PostureFile, usize, &SecurityGroup)> {
+fn groups(facts: &Facts) -> impl Iterator<Item = (&crate::facts::posture::PostureFile, usize, &SecurityGroup)> {
     facts.posture.of(PostureKind::SecurityGroups).flat_map(|file| match &file.export {
         PostureExport::SecurityGroups(groups) => groups.iter().enumerate().map(move |(i, g)| (file, i, g)).collect(),
         _ => Vec::new(),

@@ -4,9 +4,9 @@
 use super::{EvidenceRef, Outcome, Rule, Status, merge_copies, outcome, policy, region_resource};
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::posture::{BucketEvidence, SnapshotEvidence};
 use crate::formats::aws::posture::model::PublicAccessBlock;
 use crate::formats::aws::posture::{PostureExport, PostureKind};
-use crate::posture::{BucketEvidence, SnapshotEvidence};
 
 pub const RULES: &[Rule] = &[
     Rule { id: "aws.ec2.ebs_unencrypted", evaluate: ebs_unencrypted },

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use super::*;
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::posture::{PostureFacts, PostureFile};
 use crate::formats::aws::posture::{self, PostureExport};
-use crate::posture::{PostureFacts, PostureFile};
 
 const ACCOUNT: &str = "111122223333";
 

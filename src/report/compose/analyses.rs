@@ -339,7 +339,7 @@ pub(super) fn entra(input: &ReportInput) -> Option<Section> {
         if let Some(map) = sign_in_timeline(entra) {
             blocks.push(Block::HeatMap(map));
         }
-        for note in crate::entra::coverage::retention_notes(&entra.coverage) {
+        for note in crate::facts::entra::coverage::retention_notes(&entra.coverage) {
             blocks.push(Block::Callout(Callout { tone: Tone::Warn, text: note }));
         }
     }
@@ -350,7 +350,7 @@ pub(super) fn entra(input: &ReportInput) -> Option<Section> {
 }
 
 /// Sign-ins per tenant/kind and UTC day over the coverage period: the sign-in timeline.
-fn sign_in_timeline(entra: &crate::entra::EntraFacts) -> Option<HeatMap> {
+fn sign_in_timeline(entra: &crate::facts::entra::EntraFacts) -> Option<HeatMap> {
     let first = entra.coverage.first()?;
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let (from, to) = (day(&first.period[0])?, day(&first.period[1])?);
@@ -358,7 +358,9 @@ fn sign_in_timeline(entra: &crate::entra::EntraFacts) -> Option<HeatMap> {
     let mut counts: BTreeMap<(String, &str, chrono::NaiveDate), u64> = BTreeMap::new();
     for s in &entra.sign_ins {
         let tenant = s.item.tenant_id.clone().unwrap_or_else(|| entra.tenant.clone());
-        *counts.entry((tenant, crate::entra::coverage::kind_of(&s.item), s.item.time.date_naive())).or_default() += 1;
+        *counts
+            .entry((tenant, crate::facts::entra::coverage::kind_of(&s.item), s.item.time.date_naive()))
+            .or_default() += 1;
     }
     let mut row_labels = Vec::new();
     let mut cells = Vec::new();

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::summary::one_line;
 use super::{ReportInput, section, table, thousands};
-use crate::intake::ManifestEntry;
+use crate::evidence::intake::ManifestEntry;
 use crate::report::document::{Align, Block, Callout, Cell, Section, Tone};
 
 /// Folders (date folders merged, see [`summary_folder`]) of up to this many inputs are listed file by

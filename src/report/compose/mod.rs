@@ -8,11 +8,11 @@ mod summary;
 mod tests;
 
 use crate::catalog::Catalog;
-use crate::cloudtrail::coverage::{CoverageRow, ObservationPeriod};
 use crate::config::Thresholds;
 use crate::diagnostic::Diagnostic;
+use crate::evidence::intake::ManifestEntry;
 use crate::facts::Facts;
-use crate::intake::ManifestEntry;
+use crate::facts::cloudtrail::coverage::{CoverageRow, ObservationPeriod};
 use crate::report::document::{Cell, Column, Cover, Document, Section, Table, Tone};
 use crate::report::findings::ActivityOut;
 use crate::report::inventory::Artifact;

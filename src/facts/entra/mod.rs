@@ -91,7 +91,7 @@ impl EntraFacts {
     pub fn new(
         files: Vec<EntraFile>,
         as_of_override: Option<Instant>,
-        period: Option<crate::cloudtrail::coverage::ObservationPeriod>,
+        period: Option<crate::facts::cloudtrail::coverage::ObservationPeriod>,
     ) -> EntraFacts {
         let mut facts = EntraFacts { present: !files.is_empty(), ..EntraFacts::default() };
         let mut seen: BTreeSet<String> = BTreeSet::new();

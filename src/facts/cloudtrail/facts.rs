@@ -3,13 +3,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::aggregate::Aggregate;
+use super::aggregate::{Aggregate, FileContext};
 use super::coverage::{self, ObservationPeriod, RegionCoverage};
 use super::integrity::{self, Assessment, DigestSeen, LogFileSeen};
 use super::trails::{ConfigFile, TrailSetup};
 use crate::formats::aws::cloudtrail_digest::PublicKey;
-use crate::intake::LogFile;
 use crate::timefmt::Instant;
+
+/// A CloudTrail log file (or lookup-events export) that was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    pub path: String,
+    pub sha256: String,
+    /// SHA-256 of the uncompressed content: what digest files list.
+    pub content_sha256: String,
+    /// False when the gzip stream or the JSON broke off: the content (and its hash) is partial.
+    pub complete: bool,
+    pub context: FileContext,
+    pub records: usize,
+    pub lookup_events: bool,
+    /// Oldest and newest eventTime in the file (epoch seconds).
+    pub oldest: Option<i64>,
+    pub newest: Option<i64>,
+}
 
 #[derive(Debug, Default)]
 pub struct CloudTrailFacts {

@@ -9,12 +9,13 @@ use serde::Serialize;
 
 use sha2::{Digest, Sha256};
 
-use crate::cloudtrail::aggregate::{Aggregate, Dedupe, FileContext, Tally};
-use crate::cloudtrail::integrity::DigestSeen;
-use crate::cloudtrail::trails::ConfigFile;
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
 use crate::evidence::{DiscoverError, Input, Recognised, discover, recognise};
+use crate::facts::cloudtrail::aggregate::{Aggregate, Dedupe, FileContext, Tally};
+use crate::facts::cloudtrail::facts::LogFile;
+use crate::facts::cloudtrail::integrity::DigestSeen;
+use crate::facts::cloudtrail::trails::ConfigFile;
 use crate::formats::aws::cloudtrail_digest::{self, PublicKey};
 use crate::formats::aws::cloudtrail_log::{self, Shape};
 use crate::formats::aws::credential_report::{self, CredentialReport};
@@ -63,26 +64,9 @@ pub enum Artifact {
     Digest(Box<DigestSeen>),
     PublicKeys(Vec<PublicKey>),
     /// An Entra ID export (sign-ins, users, registrations, CA policies, apps, roles).
-    Entra(crate::entra::EntraFile),
+    Entra(crate::facts::entra::EntraFile),
     /// An AWS CLI configuration export (network, storage, IAM policy, monitoring).
-    Posture(Box<crate::posture::PostureFile>),
-}
-
-/// A CloudTrail log file (or lookup-events export) that was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogFile {
-    pub path: String,
-    pub sha256: String,
-    /// SHA-256 of the uncompressed content: what digest files list.
-    pub content_sha256: String,
-    /// False when the gzip stream or the JSON broke off: the content (and its hash) is partial.
-    pub complete: bool,
-    pub context: FileContext,
-    pub records: usize,
-    pub lookup_events: bool,
-    /// Oldest and newest eventTime in the file (epoch seconds).
-    pub oldest: Option<i64>,
-    pub newest: Option<i64>,
+    Posture(Box<crate::facts::posture::PostureFile>),
 }
 
 /// Everything read: each input's outcome, sorted by path, and the merged CloudTrail tallies.
@@ -372,7 +356,7 @@ fn entra_artifact(
         return (Processed { entry, artifact: None, diagnostics }, None);
     }
     entry.used = true;
-    let file = crate::entra::EntraFile { file: entry.path.clone(), sha256: entry.sha256.clone(), export };
+    let file = crate::facts::entra::EntraFile { file: entry.path.clone(), sha256: entry.sha256.clone(), export };
     (Processed { entry, artifact: Some(Artifact::Entra(file)), diagnostics }, None)
 }
 
@@ -429,7 +413,7 @@ fn posture_artifact(
         return (Processed { entry, artifact: None, diagnostics }, None);
     }
     entry.used = true;
-    let file = crate::posture::PostureFile::new(
+    let file = crate::facts::posture::PostureFile::new(
         entry.path.clone(),
         entry.sha256.clone(),
         parsed.kind,

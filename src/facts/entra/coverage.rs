@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Sourced;
-use crate::cloudtrail::coverage::ObservationPeriod;
+use crate::facts::cloudtrail::coverage::ObservationPeriod;
 use crate::formats::entra::model::SignIn;
 
 /// Days of sign-in evidence below which the notes point at Entra's retention.
@@ -81,12 +81,16 @@ pub fn coverage(sign_ins: &[Sourced<SignIn>], tenant: &str, period: Option<Obser
 }
 
 fn gaps(days: &BTreeSet<NaiveDate>, from: NaiveDate, to: NaiveDate) -> Vec<[String; 2]> {
-    use crate::cloudtrail::aggregate::{date_to_day, day_to_date};
+    use crate::facts::cloudtrail::aggregate::{date_to_day, day_to_date};
     let show = |day: i32| day_to_date(day).map(|d| d.to_string()).unwrap_or_else(|| format!("day {day}"));
-    crate::cloudtrail::coverage::day_gaps(days.iter().map(|d| date_to_day(*d)), date_to_day(from), date_to_day(to))
-        .into_iter()
-        .map(|(a, b)| [show(a), show(b)])
-        .collect()
+    crate::facts::cloudtrail::coverage::day_gaps(
+        days.iter().map(|d| date_to_day(*d)),
+        date_to_day(from),
+        date_to_day(to),
+    )
+    .into_iter()
+    .map(|(a, b)| [show(a), show(b)])
+    .collect()
 }
 
 /// Days from the first to the last day with a sign-in, inclusive.

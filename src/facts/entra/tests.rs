@@ -293,7 +293,7 @@ fn sign_in_coverage_per_kind_with_gaps_and_retention_note() {
     let notes = f.entra.notes();
     // Sign-ins on the period's first and last day: the gap is inside, not a retention window.
     assert!(notes.iter().any(|n| n.contains("no sign-in on 3 of the 5 days: 2026-09-02..2026-09-04")), "{notes:?}");
-    let period = crate::cloudtrail::coverage::ObservationPeriod {
+    let period = crate::facts::cloudtrail::coverage::ObservationPeriod {
         from: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
         to: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
         given: true,

@@ -1,8 +1,9 @@
-//! The model the checks read: the evidence that is used, each piece with the as-of its ages are
-//! measured against (DESIGN.md §5), after choosing between copies and versions of the same evidence.
+//! Credential reports in the facts: per account the report to assess, with the as-of its ages are
+//! measured against (DESIGN.md §5), after choosing between copies and versions of the same report.
 
 use std::collections::BTreeMap;
 
+use super::Facts;
 use crate::formats::aws::credential_report::CredentialReport;
 use crate::timefmt::{Instant, age_days, format_instant};
 
@@ -24,15 +25,6 @@ pub struct AssessedReport {
     pub report: CredentialReport,
     pub as_of: Instant,
     pub as_of_source: AsOfSource,
-}
-
-#[derive(Debug, Default)]
-pub struct Facts {
-    /// One credential report per account: the newest one in the evidence.
-    pub credential_reports: Vec<AssessedReport>,
-    pub cloudtrail: crate::cloudtrail::facts::CloudTrailFacts,
-    pub entra: crate::entra::EntraFacts,
-    pub posture: crate::posture::PostureFacts,
 }
 
 /// A report that was read but not used, and why.
@@ -168,15 +160,6 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
         ));
     }
     notes
-}
-
-impl Facts {
-    /// The run's as-of (DESIGN.md §5): the newest of the artifacts' own (a report's generation time,
-    /// the end of the log period); undated reports have none.
-    pub fn as_of(&self) -> Option<Instant> {
-        let reports = self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of);
-        reports.chain(self.cloudtrail.newest()).chain(self.entra.as_of).max()
-    }
 }
 
 #[cfg(test)]

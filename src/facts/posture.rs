@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::checks::EvidenceRef;
+use crate::facts::EvidenceRef;
 use crate::formats::aws::export_path::{account_in_path, is_account, region_in_path};
 use crate::formats::aws::posture::model::*;
 use crate::formats::aws::posture::{AwsError, PostureExport, PostureKind};
