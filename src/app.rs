@@ -14,10 +14,9 @@ use crate::checks::{Status, evaluate_all};
 use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::evidence::intake::{Artifact as Evidence, Intake, ManifestEntry, RecordScope, read_evidence};
+use crate::evidence::intake::{Intake, ManifestEntry, RecordScope, read_evidence};
 use crate::facts::cloudtrail::coverage::{self, ObservationPeriod};
-use crate::facts::cloudtrail::facts::{CloudTrailFacts, CloudTrailFiles};
-use crate::facts::{Assembly, assemble};
+use crate::facts::{Assembly, Collected};
 use crate::report::compose::{ReportInput, SignerInfo};
 use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, Unused};
 use crate::report::inventory::Artifact;
@@ -100,98 +99,17 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     let Intake { processed, cloudtrail } = intake;
     let mut entries = Vec::with_capacity(processed.len());
     let mut diagnostics = Vec::new();
-    let mut reports = Vec::new();
-    let mut files = CloudTrailFiles::default();
     let mut artifacts = Vec::new();
-    let mut entra_files = Vec::new();
-    let mut posture_files = Vec::new();
+    let mut collected = Collected::default();
     for item in processed {
         diagnostics.extend(item.diagnostics);
-        match item.artifact {
-            Some(Evidence::CredentialReport(report)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: report.account.clone(),
-                    as_of: report.generated_time.or(report.newest_timestamp).map(format_instant),
-                    records: report.rows.len(),
-                    path: item.entry.path.clone(),
-                });
-                reports.push(report);
-            }
-            Some(Evidence::LogFile(file)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: file.context.account.clone(),
-                    as_of: None,
-                    records: file.records,
-                    path: item.entry.path.clone(),
-                });
-                files.log_files.push(file);
-            }
-            Some(Evidence::TrailConfig(file)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: None,
-                    as_of: None,
-                    records: item.entry.records_read.unwrap_or(0),
-                    path: item.entry.path.clone(),
-                });
-                files.configs.push(file);
-            }
-            Some(Evidence::Digest(digest)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: Some(digest.digest.account.clone()),
-                    as_of: Some(format_instant(digest.digest.end)),
-                    records: digest.digest.log_files.len(),
-                    path: item.entry.path.clone(),
-                });
-                files.digests.push(*digest);
-            }
-            Some(Evidence::PublicKeys(keys)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: None,
-                    as_of: None,
-                    records: keys.len(),
-                    path: item.entry.path.clone(),
-                });
-                files.public_keys.extend(keys);
-            }
-            Some(Evidence::Entra(file)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: None,
-                    as_of: None,
-                    records: item.entry.records_read.unwrap_or(0),
-                    path: item.entry.path.clone(),
-                });
-                entra_files.push(file);
-            }
-            Some(Evidence::Posture(file)) => {
-                artifacts.push(Artifact {
-                    kind: item.entry.kind.clone(),
-                    account: file.account.clone(),
-                    as_of: None,
-                    records: item.entry.records_read.unwrap_or(0),
-                    path: item.entry.path.clone(),
-                });
-                posture_files.push(*file);
-            }
-            None => {}
+        if let Some((evidence, placement)) = item.used {
+            artifacts.push(Artifact::placed(&item.entry, placement));
+            collected.add(evidence);
         }
         entries.push(item.entry);
     }
-    let mut assembly = assemble(reports, as_of_override);
-    assembly.notes.extend(cloudtrail_notes(&cloudtrail, period));
-    assembly.facts.cloudtrail = CloudTrailFacts::new(cloudtrail, files, period);
-    assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
-    assembly.facts.entra = crate::facts::entra::EntraFacts::new(entra_files, as_of_override, period);
-    assembly.notes.extend(assembly.facts.entra.notes());
-    let mut known_accounts = assembly.facts.cloudtrail.accounts();
-    known_accounts.extend(assembly.facts.credential_reports.iter().filter_map(|r| r.report.account.clone()));
-    assembly.facts.posture = crate::facts::posture::PostureFacts::new(posture_files, &known_accounts);
-    assembly.notes.extend(assembly.facts.posture.notes.iter().cloned());
+    let assembly = collected.build(cloudtrail, as_of_override, period);
     let superseded: BTreeMap<&str, &str> =
         assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
     for entry in &mut entries {
@@ -205,41 +123,6 @@ fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<O
     }
     diagnostics.sort();
     Accounted { entries, diagnostics, assembly, artifacts }
-}
-
-/// What an auditor must know about how CloudTrail records were counted.
-fn cloudtrail_notes(
-    aggregate: &crate::facts::cloudtrail::aggregate::Aggregate,
-    period: Option<ObservationPeriod>,
-) -> Vec<String> {
-    let mut notes = Vec::new();
-    if aggregate.records == 0 {
-        return notes;
-    }
-    notes.push(format!(
-        "CloudTrail: {} records read, {} counted, {} duplicate deliveries (same eventID and content) dropped",
-        aggregate.records, aggregate.counted, aggregate.duplicates
-    ));
-    if !aggregate.conflicts.is_empty() {
-        let shown: Vec<&str> = aggregate.conflicts.iter().take(5).map(String::as_str).collect();
-        notes.push(format!(
-            "CloudTrail: {} eventIDs occur with different content in different files (each version is counted; a copy may have been edited): {}",
-            aggregate.conflicts.len(),
-            shown.join(", ")
-        ));
-    }
-    if aggregate.outside_period > 0
-        && let Some(p) = period
-    {
-        notes.push(format!(
-            "CloudTrail: {} records fall outside the period {}..{} and are not counted",
-            aggregate.outside_period, p.from, p.to
-        ));
-    }
-    if aggregate.undated > 0 {
-        notes.push(format!("CloudTrail: {} records have no readable eventTime and are not counted", aggregate.undated));
-    }
-    notes
 }
 
 fn unused_of(entries: &[ManifestEntry]) -> Vec<Unused> {
@@ -274,7 +157,7 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
     if signer.is_some() && !formats.contains(&Format::Pdf) {
         bail!("--sign-key signs report.pdf, but --format does not ask for pdf");
     }
-    let source_date_epoch = source_date_epoch()?;
+    let source_date_epoch = crate::timefmt::source_date_epoch().map_err(|e| anyhow!(e))?;
 
     let observation = period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
     let accounted = read_and_account(&args.input, &config, as_of_override, observation, quiet)?;
@@ -404,21 +287,6 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
-}
-
-/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin. Unset is
-/// `None`; a value that is not a number of seconds is an error, never silently ignored.
-pub(crate) fn source_date_epoch() -> Result<Option<Instant>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => {
-            let seconds: i64 =
-                text.trim().parse().map_err(|_| anyhow!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds"))?;
-            let t = crate::timefmt::from_epoch(seconds)
-                .ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH={text:?} is out of range"))?;
-            Ok(Some(t))
-        }
-        Err(_) => Ok(None),
-    }
 }
 
 fn write_output(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {

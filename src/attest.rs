@@ -212,7 +212,7 @@ pub fn keygen(args: &KeygenArgs) -> Result<u8> {
     }
     // A certificate's validity is the one date here that is about now, not about evidence;
     // SOURCE_DATE_EPOCH still pins it for reproducible test fixtures.
-    let not_before = match crate::app::source_date_epoch()? {
+    let not_before = match crate::timefmt::source_date_epoch().map_err(|e| anyhow::anyhow!(e))? {
         Some(pinned) => pinned,
         None => {
             let seconds = std::time::SystemTime::now()

@@ -86,6 +86,20 @@ impl Period {
     }
 }
 
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin. Unset is
+/// `None`; a value that is not a number of seconds is an error, never silently ignored.
+pub fn source_date_epoch() -> Result<Option<Instant>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let seconds: i64 =
+                text.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds"))?;
+            let t = from_epoch(seconds).ok_or_else(|| format!("SOURCE_DATE_EPOCH={text:?} is out of range"))?;
+            Ok(Some(t))
+        }
+        Err(_) => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod intake;
+pub mod kinds;
 pub mod recognise;
 
 pub use discover::{DiscoverError, Input, discover};

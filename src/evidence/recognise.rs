@@ -1,186 +1,189 @@
 //! Decides what kind of export an input is from its content alone (CSV header, top-level JSON keys),
-//! never from its name. What is not recognised gets a best guess of what it is, for the inventory.
+//! never from its name: every kind in [`super::kinds::KINDS`] is asked, stage by stage, whether the
+//! content is one of its own. What no kind claims gets a best guess of what it is, for the inventory.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-/// Columns only an IAM credential report has; `user` and `arn` alone are too common to decide.
-const CREDENTIAL_REPORT_MARKERS: [&str; 4] =
-    ["user_creation_time", "password_enabled", "access_key_1_active", "mfa_active"];
+use super::kinds::{KINDS, Kind, Variant};
+use crate::formats::common::{csv_header_columns, looks_binary, strip_bom};
 
+/// When a kind's sniffer is asked, in this order. Cheap looks come first so the bulk of the evidence
+/// (CloudTrail log files) is decided by its first key, before anything scans a whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A JSON object whose first key decides (read without looking further; a truncated log still counts).
+    FirstKey,
+    /// Sniffers that read a CSV header or a first record themselves (Entra exports).
+    Shape,
+    /// A JSON object's top-level keys (one scan, no value built; a recorded API response unwrapped).
+    Keys,
+    /// Content that is not JSON: a CSV header, a CLI error message.
+    Text,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::FirstKey, Stage::Shape, Stage::Keys, Stage::Text];
+}
+
+/// The content prepared for sniffing: the look each stage needs is computed once, when first asked.
+pub struct Sniff<'a> {
+    /// The content without its byte-order mark.
+    pub text: &'a [u8],
+    first: Option<u8>,
+    first_key: OnceCell<Option<String>>,
+    keys: OnceCell<Result<BTreeSet<String>, String>>,
+    columns: OnceCell<Option<Vec<String>>>,
+}
+
+impl<'a> Sniff<'a> {
+    pub fn new(content: &'a [u8]) -> Sniff<'a> {
+        let text = strip_bom(content);
+        let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
+        Sniff { text, first, first_key: OnceCell::new(), keys: OnceCell::new(), columns: OnceCell::new() }
+    }
+
+    /// The first key of a JSON object, if the content is one.
+    pub fn first_key(&self) -> Option<&str> {
+        self.first_key.get_or_init(|| if self.first == Some(b'{') { first_key(self.text) } else { None }).as_deref()
+    }
+
+    /// The top-level keys of a JSON object (of `data` in a recorded `{"status_code", "data"}` response);
+    /// `None` when the content is not a readable JSON object.
+    pub fn keys(&self) -> Option<&BTreeSet<String>> {
+        self.keys_or_why().as_ref().ok()
+    }
+
+    fn keys_or_why(&self) -> &Result<BTreeSet<String>, String> {
+        self.keys.get_or_init(|| {
+            if self.first != Some(b'{') {
+                return Err("not a JSON object".into());
+            }
+            let keys = top_level_keys(self.text).map_err(|e| format!("invalid JSON: {e}"))?;
+            if !(keys.contains("status_code") && keys.contains("data")) {
+                return Ok(keys);
+            }
+            // A recorded API response (botocore/placebo style): the export is under `data`.
+            match serde_json::from_slice::<serde_json::Value>(self.text) {
+                Ok(value) => match value.get("data") {
+                    Some(serde_json::Value::Object(data)) => Ok(data.keys().cloned().collect()),
+                    _ => Err("recorded API response without a data object".into()),
+                },
+                Err(e) => Err(format!("invalid JSON: {e}")),
+            }
+        })
+    }
+
+    /// The lower-cased columns of a CSV header (two at least), `None` for binary data or other text.
+    pub fn csv_columns(&self) -> Option<&[String]> {
+        self.columns.get_or_init(|| csv_header_columns(self.text)).as_deref()
+    }
+
+    /// Whether `stage` applies to this content at all.
+    fn reaches(&self, stage: Stage) -> bool {
+        match stage {
+            Stage::FirstKey | Stage::Keys => self.first == Some(b'{'),
+            Stage::Shape => true,
+            Stage::Text => !matches!(self.first, None | Some(b'{' | b'[')),
+        }
+    }
+}
+
+/// What an input was recognised as: a kind of the registry with what its sniffer saw, or nothing
+/// with a guess of what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recognised {
-    /// An IAM credential report as CSV (console download or decoded CLI output).
-    CredentialReportCsv,
-    /// `aws iam get-credential-report` JSON (also wrapped as a recorded API response).
-    CredentialReportJson,
-    /// A CloudTrail log file, `{"Records": [...]}` (delivered `.json.gz` or plain).
-    CloudTrailLog,
-    /// `aws cloudtrail lookup-events` output, `{"Events": [{"CloudTrailEvent": "..."}]}`.
-    CloudTrailLookupEvents,
-    /// A CloudTrail digest file (log file integrity validation).
-    CloudTrailDigest,
-    /// `aws cloudtrail list-public-keys` (the keys digests are signed with).
-    CloudTrailPublicKeys,
-    /// Trail configuration or regions: describe-trails, get-trail-status, get-event-selectors,
-    /// `ec2 describe-regions`.
-    TrailConfig,
-    /// An AWS CLI configuration export the posture checks read (security groups, buckets, policies…),
-    /// or a failed command's error text.
-    AwsPosture(crate::formats::aws::posture::PostureKind),
-    /// Entra ID sign-in logs: portal CSV, Graph JSON, or Log Analytics NDJSON.
-    EntraSignIns(crate::formats::entra::signins::SignInLayout),
-    /// An Entra ID directory export: users, MFA registration, CA policies, apps, roles.
-    EntraDirectory(crate::formats::entra::directory::DirectoryKind),
-    /// Not evidence this version analyses; the text says what it looks like.
+    Kind(&'static Kind, Variant),
     Unrecognised(String),
 }
 
-pub fn recognise(content: &[u8]) -> Recognised {
-    let text = strip_bom(content);
-    let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
-    // CloudTrail files are most of the volume: their first key decides before any Entra sniffing.
-    let cloudtrail = first == Some(b'{') && matches!(first_key(text).as_deref(), Some("Records" | "Events"));
-    if !cloudtrail && let Some(entra) = recognise_entra(text) {
-        return entra;
+impl Recognised {
+    /// The registry name of the kind, `None` when unrecognised.
+    pub fn name(&self) -> Option<&'static str> {
+        match self {
+            Recognised::Kind(kind, _) => Some(kind.name),
+            Recognised::Unrecognised(_) => None,
+        }
     }
-    match first {
-        None => Recognised::Unrecognised(if content.is_empty() { "empty file".into() } else { "blank file".into() }),
-        Some(b'{') => recognise_json_object(text),
-        Some(b'[') => Recognised::Unrecognised(match serde_json::from_slice::<IgnoredAny>(text) {
+}
+
+pub fn recognise(content: &[u8]) -> Recognised {
+    let sniff = Sniff::new(content);
+    for stage in Stage::ALL {
+        if !sniff.reaches(stage) {
+            continue;
+        }
+        for kind in KINDS {
+            if let Some(variant) = (kind.sniff)(&sniff, stage) {
+                return Recognised::Kind(kind, variant);
+            }
+        }
+    }
+    Recognised::Unrecognised(guess(&sniff, content.is_empty()))
+}
+
+/// What content no kind claims looks like, in words an auditor can act on.
+fn guess(sniff: &Sniff<'_>, empty: bool) -> String {
+    match sniff.first {
+        None => if empty { "empty file" } else { "blank file" }.into(),
+        Some(b'{') => match sniff.keys_or_why() {
+            Ok(keys) => guess_from_keys(keys),
+            Err(why) => why.clone(),
+        },
+        Some(b'[') => match serde_json::from_slice::<IgnoredAny>(sniff.text) {
             Ok(_) => "JSON array (no exporter this version reads writes one)".into(),
             Err(e) => format!("invalid JSON: {e}"),
-        }),
-        Some(_) => recognise_text(text),
+        },
+        Some(_) => guess_text(sniff),
     }
 }
 
-/// Entra ID exports, by their first record's keys or their CSV header.
-fn recognise_entra(text: &[u8]) -> Option<Recognised> {
-    use crate::formats::entra::{directory, signins};
-    signins::sniff(text)
-        .map(Recognised::EntraSignIns)
-        .or_else(|| directory::sniff(text).map(Recognised::EntraDirectory))
-}
-
-pub fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-}
-
-fn recognise_text(text: &[u8]) -> Recognised {
-    if crate::formats::aws::posture::error_text(text).is_some() {
-        return Recognised::AwsPosture(crate::formats::aws::posture::PostureKind::ErrorResponse);
+fn guess_text(sniff: &Sniff<'_>) -> String {
+    if looks_binary(sniff.text) {
+        return "binary data".into();
     }
-    if text.contains(&0) || std::str::from_utf8(&text[..text.len().min(4096)]).is_err() && !looks_mostly_text(text) {
-        return Recognised::Unrecognised("binary data".into());
-    }
-    let header_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
-    let header = String::from_utf8_lossy(header_line);
-    let columns: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
-    if columns.len() >= 2 {
-        let has = |name: &str| columns.iter().any(|c| c == name);
-        // `user` plus two report-only columns is a credential report even when `arn` was renamed:
-        // the parser then says which column is missing instead of the file passing as unknown CSV.
-        let markers = CREDENTIAL_REPORT_MARKERS.iter().filter(|m| has(m)).count();
-        if has("user") && (markers >= 2 || has("arn") && markers >= 1) {
-            return Recognised::CredentialReportCsv;
+    match sniff.csv_columns() {
+        Some(columns) => {
+            let shown: Vec<&str> = columns.iter().take(6).map(String::as_str).collect();
+            format!("CSV with columns {}{}", shown.join(", "), ellipsis(columns.len(), 6))
         }
-        let shown: Vec<&str> = columns.iter().take(6).map(String::as_str).collect();
-        return Recognised::Unrecognised(format!(
-            "CSV with columns {}{}",
-            shown.join(", "),
-            ellipsis(columns.len(), 6)
-        ));
+        None => "plain text".into(),
     }
-    Recognised::Unrecognised("plain text".into())
 }
 
-fn looks_mostly_text(text: &[u8]) -> bool {
-    let sample = &text[..text.len().min(4096)];
-    let printable = sample.iter().filter(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || **b >= 0x80).count();
-    printable * 10 >= sample.len() * 9
-}
-
-fn recognise_json_object(text: &[u8]) -> Recognised {
-    // Log files are most of the volume and may be truncated: their first key decides without a
-    // scan of the whole file (which a truncated file would fail).
-    match first_key(text).as_deref() {
-        Some("Records") => return Recognised::CloudTrailLog,
-        Some("Events") => return Recognised::CloudTrailLookupEvents,
-        _ => {}
-    }
-    let keys = match top_level_keys(text) {
-        Ok(keys) => keys,
-        Err(e) => return Recognised::Unrecognised(format!("invalid JSON: {e}")),
-    };
-    if keys.contains("status_code") && keys.contains("data") {
-        // A recorded API response (botocore/placebo style): the export is under `data`.
-        return match serde_json::from_slice::<serde_json::Value>(text) {
-            Ok(value) => match value.get("data") {
-                Some(serde_json::Value::Object(data)) => classify_keys(&data.keys().cloned().collect()),
-                _ => Recognised::Unrecognised("recorded API response without a data object".into()),
-            },
-            Err(e) => Recognised::Unrecognised(format!("invalid JSON: {e}")),
-        };
-    }
-    classify_keys(&keys)
-}
-
-fn classify_keys(keys: &BTreeSet<String>) -> Recognised {
+fn guess_from_keys(keys: &BTreeSet<String>) -> String {
     let has = |k: &str| keys.contains(k);
-    if has("Content") && (has("ReportFormat") || has("GeneratedTime") || keys.len() == 1) {
-        return Recognised::CredentialReportJson;
-    }
-    if has("Records") {
-        return Recognised::CloudTrailLog;
-    }
-    if has("Events") {
-        return Recognised::CloudTrailLookupEvents;
-    }
-    if has("logFiles") && has("digestStartTime") {
-        return Recognised::CloudTrailDigest;
-    }
-    if has("PublicKeyList") {
-        return Recognised::CloudTrailPublicKeys;
-    }
-    if ["trailList", "IsLogging", "EventSelectors", "AdvancedEventSelectors", "Regions"].iter().any(|k| has(k)) {
-        return Recognised::TrailConfig;
-    }
-    if let Some(kind) = crate::formats::aws::posture::PostureKind::sniff(keys) {
-        return Recognised::AwsPosture(kind);
-    }
-    let guess =
-        if has("State") && keys.iter().all(|k| ["State", "Description", "ResponseMetadata"].contains(&k.as_str())) {
-            "generate-credential-report status (holds no report; export get-credential-report instead)".into()
-        } else if has("value") || has("@odata.context") {
-            "Microsoft Graph export of a kind gapscope does not read (it reads sign-ins, users, registration details, \
-         conditional-access policies, applications, service principals and directory roles)"
-                .into()
-        } else {
-            let known = [
-                ("Trails", "cloudtrail list-trails"),
-                ("Subnets", "ec2 describe-subnets"),
-                ("NetworkInterfaces", "ec2 describe-network-interfaces"),
-                ("Functions", "lambda list-functions"),
-                ("LoadBalancers", "elbv2 describe-load-balancers"),
-                ("LoadBalancerDescriptions", "elb describe-load-balancers"),
-                ("Topics", "sns list-topics"),
-                ("QueueUrls", "sqs list-queues"),
-                ("Users", "iam list-users"),
-                ("Roles", "iam list-roles"),
-                ("Account", "sts get-caller-identity"),
-            ];
-            match known.iter().find(|(key, _)| has(key)) {
-                Some((_, what)) => format!("AWS CLI {what} output (not analysed in this version)"),
-                None => {
-                    let shown: Vec<&str> = keys.iter().take(6).map(String::as_str).collect();
-                    format!("JSON object with keys {}{}", shown.join(", "), ellipsis(keys.len(), 6))
-                }
+    if has("State") && keys.iter().all(|k| ["State", "Description", "ResponseMetadata"].contains(&k.as_str())) {
+        "generate-credential-report status (holds no report; export get-credential-report instead)".into()
+    } else if has("value") || has("@odata.context") {
+        "Microsoft Graph export of a kind gapscope does not read (it reads sign-ins, users, registration details, \
+     conditional-access policies, applications, service principals and directory roles)"
+            .into()
+    } else {
+        let known = [
+            ("Trails", "cloudtrail list-trails"),
+            ("Subnets", "ec2 describe-subnets"),
+            ("NetworkInterfaces", "ec2 describe-network-interfaces"),
+            ("Functions", "lambda list-functions"),
+            ("LoadBalancers", "elbv2 describe-load-balancers"),
+            ("LoadBalancerDescriptions", "elb describe-load-balancers"),
+            ("Topics", "sns list-topics"),
+            ("QueueUrls", "sqs list-queues"),
+            ("Users", "iam list-users"),
+            ("Roles", "iam list-roles"),
+            ("Account", "sts get-caller-identity"),
+        ];
+        match known.iter().find(|(key, _)| has(key)) {
+            Some((_, what)) => format!("AWS CLI {what} output (not analysed in this version)"),
+            None => {
+                let shown: Vec<&str> = keys.iter().take(6).map(String::as_str).collect();
+                format!("JSON object with keys {}{}", shown.join(", "), ellipsis(keys.len(), 6))
             }
-        };
-    Recognised::Unrecognised(guess)
+        }
+    }
 }
 
 fn ellipsis(total: usize, shown: usize) -> String {
@@ -223,54 +226,85 @@ pub fn top_level_keys(text: &[u8]) -> Result<BTreeSet<String>, serde_json::Error
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use crate::formats::aws::posture::PostureKind;
 
     const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active";
 
+    fn kind(content: &[u8]) -> &'static str {
+        match recognise(content) {
+            Recognised::Kind(kind, _) => kind.name,
+            Recognised::Unrecognised(guess) => panic!("unrecognised: {guess}"),
+        }
+    }
+
+    fn posture_kind() -> &'static Kind {
+        KINDS.iter().find(|k| k.name == "aws.cli_export").unwrap()
+    }
+
+    fn guess(content: &[u8]) -> String {
+        match recognise(content) {
+            Recognised::Unrecognised(g) => g,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn credential_report_csv_by_header_with_bom_and_crlf() {
-        assert_eq!(recognise(HEADER.as_bytes()), Recognised::CredentialReportCsv);
+        assert_eq!(kind(HEADER.as_bytes()), "aws.iam.credential_report (csv)");
         let with_bom = format!("\u{feff}{HEADER}\r\n<root_account>,arn:aws:iam::1:root\r\n");
-        assert_eq!(recognise(with_bom.as_bytes()), Recognised::CredentialReportCsv);
+        assert_eq!(kind(with_bom.as_bytes()), "aws.iam.credential_report (csv)");
     }
 
     #[test]
     fn credential_report_json_plain_and_recorded() {
         let cli = br#"{"Content": "dXNlcg==", "ReportFormat": "text/csv", "GeneratedTime": "2026-09-30T17:45:12Z"}"#;
-        assert_eq!(recognise(cli), Recognised::CredentialReportJson);
+        assert_eq!(kind(cli), "aws.iam.credential_report (json)");
         let placebo = br#"{"status_code": 200, "data": {"Content": "user,arn", "ReportFormat": "text/csv"}}"#;
-        assert_eq!(recognise(placebo), Recognised::CredentialReportJson);
+        assert_eq!(kind(placebo), "aws.iam.credential_report (json)");
     }
 
     #[test]
     fn everything_else_gets_a_guess() {
-        let guess = |b: &[u8]| match recognise(b) {
-            Recognised::Unrecognised(g) => g,
-            other => panic!("{other:?}"),
-        };
         assert_eq!(guess(b""), "empty file");
+        assert_eq!(guess(b" \n"), "blank file");
         let error = br#"{"status_code": 410, "data": {"Error": {"Code": "ReportNotPresent"}}}"#;
-        assert_eq!(recognise(error), Recognised::AwsPosture(PostureKind::ErrorResponse));
-        assert_eq!(recognise(br#"{"SecurityGroups": []}"#), Recognised::AwsPosture(PostureKind::SecurityGroups));
+        assert_eq!(recognise(error), Recognised::Kind(posture_kind(), Variant::Posture(PostureKind::ErrorResponse)));
+        let groups = recognise(br#"{"SecurityGroups": []}"#);
+        assert_eq!(groups, Recognised::Kind(posture_kind(), Variant::Posture(PostureKind::SecurityGroups)));
         assert!(guess(br#"{"Subnets": []}"#).contains("ec2 describe-subnets"));
         assert!(guess(br#"{"a": 1"#).starts_with("invalid JSON"));
+        assert_eq!(guess(br#"{"status_code": 200, "data": 1}"#), "recorded API response without a data object");
+        assert!(guess(b"[1, 2]").starts_with("JSON array"));
         assert!(guess(b"user,arn,foo\n").starts_with("CSV with columns user, arn, foo"));
         assert_eq!(guess(b"\x00\x01\x02binary"), "binary data");
         assert_eq!(guess(b"collected by Bob on Monday"), "plain text");
     }
 
     #[test]
+    fn a_cli_error_message_is_an_export_of_the_failed_call() {
+        let text = b"\nAn error occurred (AccessDenied) when calling the GetBucketPolicy operation: Access Denied\n";
+        assert_eq!(kind(text), "aws.cli_export");
+    }
+
+    #[test]
     fn cloudtrail_kinds_by_keys_and_a_truncated_log_by_its_first_key() {
-        assert_eq!(recognise(br#"{"Records": []}"#), Recognised::CloudTrailLog);
-        assert_eq!(recognise(b"\n  {\n \"Records\": [{\"eventID\": \"x\", "), Recognised::CloudTrailLog);
-        assert_eq!(recognise(br#"{"NextToken": "t", "Records": []}"#), Recognised::CloudTrailLog);
-        assert_eq!(recognise(br#"{"Events": [{"CloudTrailEvent": "{}"}]}"#), Recognised::CloudTrailLookupEvents);
+        assert_eq!(kind(br#"{"Records": []}"#), "aws.cloudtrail.log");
+        assert_eq!(kind(b"\n  {\n \"Records\": [{\"eventID\": \"x\", "), "aws.cloudtrail.log");
+        assert_eq!(kind(br#"{"NextToken": "t", "Records": []}"#), "aws.cloudtrail.log");
+        assert_eq!(kind(br#"{"Events": [{"CloudTrailEvent": "{}"}]}"#), "aws.cloudtrail.lookup_events");
         let digest = br#"{"awsAccountId": "1", "digestStartTime": "x", "logFiles": []}"#;
-        assert_eq!(recognise(digest), Recognised::CloudTrailDigest);
-        assert_eq!(recognise(br#"{"PublicKeyList": []}"#), Recognised::CloudTrailPublicKeys);
-        assert_eq!(recognise(br#"{"status_code": 200, "data": {"IsLogging": true}}"#), Recognised::TrailConfig);
-        assert_eq!(recognise(br#"{"Regions": [{"RegionName": "us-east-1"}]}"#), Recognised::TrailConfig);
+        assert_eq!(kind(digest), "aws.cloudtrail.digest");
+        assert_eq!(kind(br#"{"PublicKeyList": []}"#), "aws.cloudtrail.public_keys");
+        assert_eq!(kind(br#"{"status_code": 200, "data": {"IsLogging": true}}"#), "aws.cloudtrail.trail_config");
+        assert_eq!(kind(br#"{"Regions": [{"RegionName": "us-east-1"}]}"#), "aws.cloudtrail.trail_config");
+    }
+
+    #[test]
+    fn a_truncated_log_is_never_scanned_for_its_keys() {
+        let sniff = Sniff::new(b"{\"Records\": [{\"eventID\": ");
+        assert_eq!(sniff.first_key(), Some("Records"));
+        assert_eq!(kind(b"{\"Records\": [{\"eventID\": "), "aws.cloudtrail.log");
+        assert!(sniff.keys.get().is_none(), "keys were read although the first key decided");
     }
 
     #[test]

@@ -10,7 +10,14 @@ pub mod posture;
 
 use serde::Serialize;
 
+use crate::formats::aws::cloudtrail_digest::PublicKey;
+use crate::formats::aws::credential_report::CredentialReport;
 use crate::timefmt::Instant;
+use cloudtrail::aggregate::Aggregate;
+use cloudtrail::coverage::ObservationPeriod;
+use cloudtrail::facts::{CloudTrailFacts, CloudTrailFiles, LogFile};
+use cloudtrail::integrity::DigestSeen;
+use cloudtrail::trails::ConfigFile;
 
 pub use credentials::{AsOfSource, Assembly, AssessedReport, Superseded, assemble};
 
@@ -37,5 +44,63 @@ impl Facts {
     pub fn as_of(&self) -> Option<Instant> {
         let reports = self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of);
         reports.chain(self.cloudtrail.newest()).chain(self.entra.as_of).max()
+    }
+}
+
+/// What a used input contributes to the facts, by the domain it feeds. CloudTrail records are not
+/// kept: they went into the run's [`Aggregate`] as they streamed.
+#[derive(Debug)]
+pub enum Evidence {
+    CredentialReport(CredentialReport),
+    LogFile(LogFile),
+    TrailConfig(ConfigFile),
+    Digest(Box<DigestSeen>),
+    PublicKeys(Vec<PublicKey>),
+    /// An Entra ID export (sign-ins, users, registrations, CA policies, apps, roles).
+    Entra(entra::EntraFile),
+    /// An AWS CLI configuration export (network, storage, IAM policy, monitoring).
+    Posture(Box<posture::PostureFile>),
+}
+
+/// The evidence of every used input, gathered by domain until the facts are built from it.
+#[derive(Debug, Default)]
+pub struct Collected {
+    reports: Vec<CredentialReport>,
+    cloudtrail: CloudTrailFiles,
+    entra: Vec<entra::EntraFile>,
+    posture: Vec<posture::PostureFile>,
+}
+
+impl Collected {
+    pub fn add(&mut self, evidence: Evidence) {
+        match evidence {
+            Evidence::CredentialReport(report) => self.reports.push(report),
+            Evidence::LogFile(file) => self.cloudtrail.log_files.push(file),
+            Evidence::TrailConfig(file) => self.cloudtrail.configs.push(file),
+            Evidence::Digest(digest) => self.cloudtrail.digests.push(*digest),
+            Evidence::PublicKeys(keys) => self.cloudtrail.public_keys.extend(keys),
+            Evidence::Entra(file) => self.entra.push(file),
+            Evidence::Posture(file) => self.posture.push(*file),
+        }
+    }
+
+    /// Merges each domain's files into its facts, with what an auditor must be told about them.
+    pub fn build(
+        self,
+        records: Aggregate,
+        as_of_override: Option<Instant>,
+        period: Option<ObservationPeriod>,
+    ) -> Assembly {
+        let mut assembly = assemble(self.reports, as_of_override);
+        assembly.notes.extend(cloudtrail::facts::counting_notes(&records, period));
+        assembly.facts.cloudtrail = CloudTrailFacts::new(records, self.cloudtrail, period);
+        assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
+        assembly.facts.entra = entra::EntraFacts::new(self.entra, as_of_override, period);
+        assembly.notes.extend(assembly.facts.entra.notes());
+        let mut known_accounts = assembly.facts.cloudtrail.accounts();
+        known_accounts.extend(assembly.facts.credential_reports.iter().filter_map(|r| r.report.account.clone()));
+        assembly.facts.posture = posture::PostureFacts::new(self.posture, &known_accounts);
+        assembly.notes.extend(assembly.facts.posture.notes.iter().cloned());
+        assembly
     }
 }

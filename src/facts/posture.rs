@@ -11,7 +11,7 @@ use crate::facts::EvidenceRef;
 use crate::formats::aws::export_path::{account_in_path, is_account, region_in_path};
 use crate::formats::aws::posture::model::*;
 use crate::formats::aws::posture::{AwsError, PostureExport, PostureKind};
-use crate::formats::aws::trail_config::account_from_arn;
+use crate::formats::common::account_from_arn;
 
 /// One used export with what its path said.
 #[derive(Debug, Clone, PartialEq)]

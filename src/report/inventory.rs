@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+use crate::evidence::intake::ManifestEntry;
+use crate::evidence::kinds::Placement;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Artifact {
     pub kind: String,
@@ -10,4 +13,17 @@ pub struct Artifact {
     pub as_of: Option<String>,
     pub records: usize,
     pub path: String,
+}
+
+impl Artifact {
+    /// A used input as the inventory lists it.
+    pub fn placed(entry: &ManifestEntry, placement: Placement) -> Artifact {
+        Artifact {
+            kind: entry.kind.clone(),
+            account: placement.account,
+            as_of: placement.as_of,
+            records: placement.records,
+            path: entry.path.clone(),
+        }
+    }
 }

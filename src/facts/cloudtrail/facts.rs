@@ -125,3 +125,34 @@ fn log_file_seen(file: &LogFile) -> LogFileSeen {
         newest_event: instant(file.newest),
     }
 }
+/// What an auditor must know about how CloudTrail records were counted.
+pub fn counting_notes(aggregate: &Aggregate, period: Option<ObservationPeriod>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if aggregate.records == 0 {
+        return notes;
+    }
+    notes.push(format!(
+        "CloudTrail: {} records read, {} counted, {} duplicate deliveries (same eventID and content) dropped",
+        aggregate.records, aggregate.counted, aggregate.duplicates
+    ));
+    if !aggregate.conflicts.is_empty() {
+        let shown: Vec<&str> = aggregate.conflicts.iter().take(5).map(String::as_str).collect();
+        notes.push(format!(
+            "CloudTrail: {} eventIDs occur with different content in different files (each version is counted; a copy may have been edited): {}",
+            aggregate.conflicts.len(),
+            shown.join(", ")
+        ));
+    }
+    if aggregate.outside_period > 0
+        && let Some(p) = period
+    {
+        notes.push(format!(
+            "CloudTrail: {} records fall outside the period {}..{} and are not counted",
+            aggregate.outside_period, p.from, p.to
+        ));
+    }
+    if aggregate.undated > 0 {
+        notes.push(format!("CloudTrail: {} records have no readable eventTime and are not counted", aggregate.undated));
+    }
+    notes
+}

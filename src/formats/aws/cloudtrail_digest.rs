@@ -10,7 +10,7 @@ use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
-use crate::evidence::recognise::strip_bom;
+use crate::formats::common::strip_bom;
 use crate::timefmt::{Instant, parse_timestamp};
 
 /// One digest file: the log files CloudTrail delivered for one trail and region during one hour,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
-use crate::evidence::recognise::{Recognised, recognise, strip_bom};
+use crate::formats::common::{Arn, csv_header_columns, json_kind, strip_bom};
 use crate::timefmt::{Instant, format_instant, parse_timestamp};
 
 /// A credential-report cell: a value, or one of AWS's spellings for "none".
@@ -214,24 +214,32 @@ pub fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<Credential
     Ok(report)
 }
 
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+/// Columns only an IAM credential report has; `user` and `arn` alone are too common to decide.
+const REPORT_MARKERS: [&str; 4] = ["user_creation_time", "password_enabled", "access_key_1_active", "mfa_active"];
+
+/// Whether a CSV header (lower-cased columns) is a credential report's. `user` plus two report-only
+/// columns is one even when `arn` was renamed: the parser then says which column is missing instead
+/// of the file passing as unknown CSV.
+pub fn is_report_header(columns: &[String]) -> bool {
+    let has = |name: &str| columns.iter().any(|c| c == name);
+    let markers = REPORT_MARKERS.iter().filter(|m| has(m)).count();
+    has("user") && (markers >= 2 || has("arn") && markers >= 1)
+}
+
+/// Whether content is a credential report as CSV (decoded `Content`, a console download).
+pub fn looks_like_csv(content: &[u8]) -> bool {
+    let text = strip_bom(content);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace());
+    !matches!(first, None | Some(b'{' | b'[')) && csv_header_columns(text).is_some_and(|c| is_report_header(&c))
 }
 
 fn decode_content(text: &str) -> Result<Vec<u8>, ReportError> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let decoded = base64::engine::general_purpose::STANDARD.decode(compact.as_bytes());
     match decoded {
-        Ok(bytes) if recognise(&bytes) == Recognised::CredentialReportCsv => Ok(bytes),
+        Ok(bytes) if looks_like_csv(&bytes) => Ok(bytes),
         other => {
-            if recognise(text.as_bytes()) == Recognised::CredentialReportCsv {
+            if looks_like_csv(text.as_bytes()) {
                 return Ok(text.as_bytes().to_vec());
             }
             Err(ReportError::Content(match other {
@@ -546,14 +554,8 @@ fn classify<T>(cell: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Field<T
 
 /// The 12-digit account of `arn:aws:iam::123456789012:user/x` (any AWS partition).
 fn arn_account(arn: &str) -> Option<String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let account = *parts.get(4)?;
-    let ok = parts.len() == 6
-        && parts[0] == "arn"
-        && parts[2] == "iam"
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| account.to_string())
+    let arn = Arn::parse(arn).filter(|a| a.service == "iam" && a.resource.is_some())?;
+    arn.account_id().map(str::to_string)
 }
 
 #[cfg(test)]

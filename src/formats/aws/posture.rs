@@ -16,9 +16,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::evidence::recognise::strip_bom;
 use crate::formats::aws::export_path::name_from_path;
-use crate::formats::aws::trail_config::json_kind;
+use crate::formats::common::{json_kind, strip_bom};
 use model::*;
 
 /// Which export a file is, from its top-level keys.

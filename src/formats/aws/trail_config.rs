@@ -12,8 +12,9 @@ mod status;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::evidence::recognise::strip_bom;
 use crate::formats::aws::export_path::name_from_path as trail_from_path;
+pub use crate::formats::common::account_from_arn;
+use crate::formats::common::{Arn, json_kind, strip_bom};
 
 pub use selectors::{EventSelectors, ManagementEvents};
 pub use status::TrailStatus;
@@ -133,18 +134,15 @@ pub fn parse(path: &str, content: &[u8]) -> Result<TrailConfig, TrailConfigError
     }
 }
 
-/// The 12-digit account in an ARN (`arn:aws:cloudtrail:us-east-1:123456789012:trail/x`), if it has one.
-pub fn account_from_arn(arn: &str) -> Option<String> {
-    let account = arn_part(arn, 4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_string())
-}
-
 /// Part `index` of `arn:partition:service:region:account:resource`, if the text is an ARN.
 fn arn_part(arn: &str, index: usize) -> Option<&str> {
-    if !arn.starts_with("arn:") {
-        return None;
-    }
-    arn.splitn(6, ':').nth(index).filter(|p| !p.is_empty())
+    let arn = Arn::parse(arn)?;
+    let part = match index {
+        3 => arn.region,
+        4 => arn.account,
+        _ => arn.resource?,
+    };
+    Some(part).filter(|p| !p.is_empty())
 }
 
 fn name_from_trail_arn(arn: &str) -> Option<String> {
@@ -297,18 +295,6 @@ impl Reader<'_> {
 
 fn join(at: &str, key: &str) -> String {
     if at.is_empty() { key.to_string() } else { format!("{at}.{key}") }
-}
-
-/// How a JSON value is named in error messages ("expected a list, found text").
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Helpers shared by the tests of this module and its children.
@@ -532,16 +518,16 @@ mod tests {
             other => panic!("{json}: {other:?}"),
         };
         assert_eq!(wrong(r#"{"trailList": {"Name": "x"}}"#), ("trailList".into(), "a list", "an object"));
-        assert_eq!(wrong(r#"{"trailList": ["x"]}"#), ("trailList[0]".into(), "an object", "text"));
+        assert_eq!(wrong(r#"{"trailList": ["x"]}"#), ("trailList[0]".into(), "an object", "a string"));
         assert_eq!(
             wrong(r#"{"trailList": [{"Name": "a"}, {"Name": "b", "IsMultiRegionTrail": "true"}]}"#),
-            ("trailList[1].IsMultiRegionTrail".into(), "true or false", "text")
+            ("trailList[1].IsMultiRegionTrail".into(), "true or false", "a string")
         );
         assert_eq!(wrong(r#"{"trailList": [{"Name": 7}]}"#), ("trailList[0].Name".into(), "text", "a number"));
-        assert_eq!(wrong(r#"{"Regions": "us-east-1"}"#), ("Regions".into(), "a list", "text"));
+        assert_eq!(wrong(r#"{"Regions": "us-east-1"}"#), ("Regions".into(), "a list", "a string"));
         assert_eq!(
             wrong(r#"{"Regions": [{"RegionName": ["us-east-1"]}]}"#),
-            ("Regions[0].RegionName".into(), "text", "a list")
+            ("Regions[0].RegionName".into(), "text", "an array")
         );
         let err = parse("f.json", br#"{"Regions": [{"Endpoint": "ec2.us-east-1.amazonaws.com"}]}"#).unwrap_err();
         assert_eq!(err, TrailConfigError::Missing { path: "f.json".into(), field: "Regions[0].RegionName".into() });
@@ -550,7 +536,7 @@ mod tests {
     #[test]
     fn other_documents_are_not_guessed_at() {
         for (json, found) in [
-            (r#"[{"Name": "x"}]"#, "the top level is a list"),
+            (r#"[{"Name": "x"}]"#, "the top level is an array"),
             (r#"{}"#, "an empty object"),
             (r#"{"SecurityGroups": []}"#, "keys SecurityGroups"),
             (r#"{"status_code": 200, "data": null}"#, "the top level is null"),
@@ -563,25 +549,6 @@ mod tests {
         }
         let err = parse("f.json", br#"{"status_code": 403, "data": {"Error": {"Code": "AccessDenied"}}}"#).unwrap_err();
         assert_eq!(err, TrailConfigError::FailedCall { path: "f.json".into(), status: "403".into() });
-    }
-
-    #[test]
-    fn accounts_come_only_from_the_account_field_of_an_arn() {
-        assert_eq!(
-            account_from_arn("arn:aws:cloudtrail:us-east-1:123456789012:trail/x").as_deref(),
-            Some("123456789012")
-        );
-        assert_eq!(account_from_arn("arn:aws-us-gov:iam::210987654321:root").as_deref(), Some("210987654321"));
-        for none in [
-            "arn:aws:s3:::bucket",
-            "arn:aws:cloudtrail",
-            "",
-            "trail/x",
-            "arn:aws:x:r:12345678901a:y",
-            "arn:aws:x:r:1234:y",
-        ] {
-            assert_eq!(account_from_arn(none), None, "{none}");
-        }
     }
 
     #[test]

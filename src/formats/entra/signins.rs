@@ -28,7 +28,7 @@ pub enum SignInLayout {
 /// Decides from the content alone whether it is a sign-in export, and in which layout. Reads only
 /// the CSV header or the first JSON record, so it is cheap on a large file.
 pub fn sniff(content: &[u8]) -> Option<SignInLayout> {
-    let text = trim_start(crate::evidence::recognise::strip_bom(content));
+    let text = trim_start(crate::formats::common::strip_bom(content));
     match text.first() {
         None => None,
         Some(b'{' | b'[') => json::sniff(text),
@@ -66,7 +66,7 @@ pub enum SignInError {
 /// names the file in diagnostics, and the portal's file names (`InteractiveSignIns_…`,
 /// `NonInteractiveSignIns_…`) say whether sign-ins are interactive when the records do not.
 pub fn parse(file: &str, content: &[u8], layout: SignInLayout) -> Result<SignInFile, SignInError> {
-    let content = crate::evidence::recognise::strip_bom(content);
+    let content = crate::formats::common::strip_bom(content);
     let mut collector = Collector::new(file);
     match layout {
         SignInLayout::PortalCsv => portal_csv::parse(content, &mut collector)?,

@@ -320,7 +320,7 @@ mod tests {
         );
         assert!(matches!(
             err(r#"{"IsLogging": true, "LatestDeliveryTime": [2016, 8, 7]}"#),
-            TrailConfigError::WrongType { field, found: "a list", .. } if field == "LatestDeliveryTime"
+            TrailConfigError::WrongType { field, found: "an array", .. } if field == "LatestDeliveryTime"
         ));
         assert!(matches!(
             err(r#"{"IsLogging": true,

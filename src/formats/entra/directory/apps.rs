@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use super::fields::{Object, Page, Tally, each_record, get, json_type, record_locator, text_field};
+use super::fields::{Object, Page, Tally, each_record, get, record_locator, text_field};
+use crate::formats::common::json_kind;
 use crate::formats::entra::model::{App, AppCredential, CredentialKind};
 
 pub(super) fn from_json(page: &Page, tally: &mut Tally) -> Vec<App> {
@@ -23,14 +24,14 @@ pub(super) fn from_json(page: &Page, tally: &mut Tally) -> Vec<App> {
                 None | Some(Value::Null) => continue,
                 Some(Value::Array(entries)) => entries,
                 Some(other) => {
-                    tally.note(&locator, format!("{list} is {}, not an array; ignored", json_type(other)));
+                    tally.note(&locator, format!("{list} is {}, not an array; ignored", json_kind(other)));
                     continue;
                 }
             };
             for entry in entries {
                 position += 1;
                 let Value::Object(entry) = entry else {
-                    tally.note(&locator, format!("{list} entry {position} is {}; ignored", json_type(entry)));
+                    tally.note(&locator, format!("{list} entry {position} is {}; ignored", json_kind(entry)));
                     continue;
                 };
                 credentials.push(credential(entry, kind, &format!("{locator} credential {position}"), tally));

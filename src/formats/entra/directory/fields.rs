@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::DirectoryError;
 use crate::diagnostic::Diagnostic;
-use crate::evidence::recognise::strip_bom;
+use crate::formats::common::{json_kind, strip_bom};
 use crate::timefmt::{Instant, parse_timestamp};
 
 pub(super) type Object = Map<String, Value>;
@@ -87,7 +87,7 @@ pub(super) fn read_page(file: &str, content: &[u8]) -> Result<Page, DirectoryErr
                 None => Ok(Page { records: vec![Value::Object(object)], context }),
             }
         }
-        other => Err(DirectoryError::NotRecords { file: file.to_string(), found: json_type(&other).into() }),
+        other => Err(DirectoryError::NotRecords { file: file.to_string(), found: json_kind(&other).into() }),
     }
 }
 
@@ -104,7 +104,7 @@ pub(super) fn each_record<T>(
         tally.read += 1;
         let locator = record_locator(n);
         let Value::Object(object) = record else {
-            tally.reject(&locator, format!("record is {}, not an object; skipped", json_type(record)));
+            tally.reject(&locator, format!("record is {}, not an object; skipped", json_kind(record)));
             continue;
         };
         match parse(n, object, tally) {
@@ -200,17 +200,6 @@ fn ms_date(text: &str) -> Option<Instant> {
     let digits_end = inner.char_indices().skip(1).find(|(_, c)| !c.is_ascii_digit()).map_or(inner.len(), |(i, _)| i);
     let ms: i64 = inner.get(..digits_end)?.parse().ok()?;
     DateTime::from_timestamp_millis(ms)
-}
-
-pub(super) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Header names compared with case, spaces and punctuation removed, so `User principal name`,

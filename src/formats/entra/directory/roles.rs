@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::fields::{Object, Page, Tally, child, each_record, get, json_type, record_locator, text_field};
+use super::fields::{Object, Page, Tally, child, each_record, get, record_locator, text_field};
+use crate::formats::common::json_kind;
 use crate::formats::entra::model::RoleMembers;
 
 enum Entry {
@@ -78,7 +79,7 @@ fn directory_role(n: u64, record: &Object, role: String, tally: &mut Tally) -> R
         None | Some(Value::Null) => {
             return Err("directory role without members (export with $expand=members); skipped".into());
         }
-        Some(other) => return Err(format!("members is {}, not an array; skipped", json_type(other))),
+        Some(other) => return Err(format!("members is {}, not an array; skipped", json_kind(other))),
     };
     let mut names = Vec::with_capacity(members.len());
     for (index, member) in members.iter().enumerate() {

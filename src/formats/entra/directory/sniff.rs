@@ -12,7 +12,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use super::DirectoryKind;
 use super::fields::{csv_body, normalise_header};
 use super::registration::MFA_REGISTERED;
-use crate::evidence::recognise::strip_bom;
+use crate::formats::common::strip_bom;
 
 /// Keys only a sign-in record has among the fields a users export shares with it.
 const SIGN_IN_KEYS: [&str; 4] = ["clientappused", "appdisplayname", "isinteractive", "status"];
