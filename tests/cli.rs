@@ -1,5 +1,5 @@
 //! End-to-end tests: run the `gapscope` binary on the bundled samples, on real exports from
-//! `../shared/realdata`, and on damaged input, and check what lands in the outputs.
+//! `tests/realdata`, and on damaged input, and check what lands in the outputs.
 
 mod common;
 

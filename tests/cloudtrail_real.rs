@@ -1,4 +1,4 @@
-//! CloudTrail end to end on real public exports (`../shared/realdata`). Expected numbers were
+//! CloudTrail end to end on real public exports (`tests/realdata`). Expected numbers were
 //! counted independently with jq over the same files (commands in the comments), not taken from
 //! gapscope's own output.
 
@@ -28,10 +28,10 @@ fn grycap_archive_counts_duplicates_coverage_and_detections() {
         ),
         "{notes:?}"
     );
-    // 1,071 + 1 log files, all read as CloudTrail; MANIFEST.tsv is listed as unused.
+    // 1,071 + 1 log files, all read as CloudTrail; MANIFEST.tsv and the source's LICENSE are listed as unused.
     let files = manifest["files"].as_array().unwrap();
     assert_eq!(files.iter().filter(|f| f["kind"] == "aws.cloudtrail.log" && f["used"] == true).count(), 1072);
-    assert_eq!(files.iter().filter(|f| f["used"] == false).count(), 1);
+    assert_eq!(files.iter().filter(|f| f["used"] == false).count(), 2);
 
     // jq -r '.Records[] | [.eventID, .awsRegion, .eventTime[0:10]] | @tsv' | sort -u → per region:
     // sa-east-1 1,746 records on 64 days, us-east-1 15,854 records on 4 days; 2014-05-10..2018-05-09.

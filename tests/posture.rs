@@ -1,4 +1,4 @@
-//! AWS posture end to end: the real recorded exports in `shared/realdata/` (CloudMapper's demo
+//! AWS posture end to end: the real recorded exports in `tests/realdata/` (CloudMapper's demo
 //! collection, cloud-custodian's placebo recordings, cloudsplaining's authorization details) analysed
 //! without a panic, with verdicts checked by hand against the files (jq), and bundles written by the
 //! project's generator compared with its oracle.

@@ -17,8 +17,8 @@ pub fn crate_dir() -> PathBuf {
 }
 
 pub fn realdata() -> PathBuf {
-    let dir = crate_dir().join("../shared/realdata");
-    assert!(dir.is_dir(), "real exports expected at {} (the shared/ folder beside the repo)", dir.display());
+    let dir = crate_dir().join("tests/realdata");
+    assert!(dir.is_dir(), "vendored real exports expected at {} (tests/realdata/SOURCES.md)", dir.display());
     dir
 }
 

@@ -345,7 +345,7 @@ mod tests {
 
     const LLM_GUARD: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/realdata/llm-guard-digest/",
+        "/tests/realdata/llm-guard-digest/",
         "327878933619_CloudTrail-Digest_ap-northeast-1_llm-guard-trail_us-west-2_20231015T230404Z.json"
     );
 
@@ -354,9 +354,8 @@ mod tests {
     }
 
     fn real_digest() -> Vec<u8> {
-        std::fs::read(LLM_GUARD).unwrap_or_else(|e| {
-            panic!("{LLM_GUARD}: {e} (real exports expected in the shared/ folder beside the repo)")
-        })
+        std::fs::read(LLM_GUARD)
+            .unwrap_or_else(|e| panic!("{LLM_GUARD}: {e} (vendored real exports: tests/realdata/SOURCES.md)"))
     }
 
     #[test]

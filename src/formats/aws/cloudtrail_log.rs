@@ -464,7 +464,7 @@ mod tests {
 
     #[test]
     fn plaso_records_with_old_versions_and_insight_events_without_identity() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/plaso/test_data/aws_cloudtrail.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/realdata/plaso/test_data/aws_cloudtrail.json");
         let content = std::fs::read(path).unwrap();
         let (seen, summary) = collect(&content, Shape::Records);
         // Checked with jq: 9 records; the last two are AwsCloudTrailInsight without userIdentity or eventName.

@@ -302,8 +302,8 @@ fn join(at: &str, key: &str) -> String {
 mod testing {
     use super::{TrailConfig, parse};
 
-    /// Real public exports, beside the repository (`shared/realdata/SOURCES.md`).
-    pub(super) const REALDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/");
+    /// Real public exports, vendored in the repository (`tests/realdata/SOURCES.md`).
+    pub(super) const REALDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/realdata/");
 
     pub(super) fn real(relative: &str) -> TrailConfig {
         let bytes = std::fs::read(format!("{REALDATA}{relative}")).unwrap();
@@ -410,9 +410,12 @@ mod tests {
     /// with jq over the same files.
     #[test]
     fn every_placebo_cloudtrail_response_parses() {
+        // One folder per recorded test; the source's LICENSE sits beside them.
         let mut files: Vec<_> = std::fs::read_dir(format!("{REALDATA}cloud-custodian-placebo"))
             .unwrap()
-            .flat_map(|dir| std::fs::read_dir(dir.unwrap().path()).unwrap())
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.is_dir())
+            .flat_map(|dir| std::fs::read_dir(dir).unwrap())
             .map(|entry| entry.unwrap().path())
             .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("cloudtrail."))
             .collect();

@@ -1,7 +1,7 @@
 //! Background activity: the everyday management events of a busy account (describe calls,
 //! role assumptions, KMS and SSM traffic, deployments), none of which any CIS §4 predicate or
 //! DESIGN.md detection picks up. Weights follow the mix of the real archives we have
-//! (`shared/realdata/grycap-cloudtrail-tracker`: EC2 describes, S3 bucket reads, KMS Decrypt and
+//! (`tests/realdata/grycap-cloudtrail-tracker`: EC2 describes, S3 bucket reads, KMS Decrypt and
 //! STS AssumeRole lead) with today's workloads (EKS, Lambda, SSM) added.
 
 use serde_json::{Value, json};

@@ -528,9 +528,8 @@ fn odd_input_never_panics() {
 }
 
 fn real(path: &str) -> Vec<u8> {
-    let full = format!("{}/../shared/realdata/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&full)
-        .unwrap_or_else(|e| panic!("{full}: {e} (real exports expected in the shared/ folder beside the repo)"))
+    let full = format!("{}/tests/realdata/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e} (vendored real exports: tests/realdata/SOURCES.md)"))
 }
 
 #[test]

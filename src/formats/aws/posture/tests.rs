@@ -1,6 +1,6 @@
 use super::*;
 
-const REALDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/");
+const REALDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/realdata/");
 
 fn real(relative: &str) -> Parsed {
     let bytes = std::fs::read(format!("{REALDATA}{relative}")).unwrap();

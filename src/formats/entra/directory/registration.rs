@@ -84,10 +84,9 @@ mod tests {
     use super::super::{DirectoryError, DirectoryFile, DirectoryKind, parse};
     use crate::formats::entra::model::{EntraExport, Registration};
 
-    const SAMPLE: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/realdata/msgraph-docs-samples/userRegistrationDetails.list-response.json"
-    );
+    /// A Graph page written from the format notes (tests/fixtures/README.md): Microsoft's docs example
+    /// is not licensed for redistribution, so it is not in the repository.
+    const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/entra/userRegistrationDetails.json");
 
     fn registrations(file: &DirectoryFile) -> &[Registration] {
         match &file.export {
@@ -97,29 +96,29 @@ mod tests {
     }
 
     #[test]
-    fn the_graph_docs_sample() {
-        let content = std::fs::read(SAMPLE).unwrap_or_else(|e| panic!("{SAMPLE}: {e} (shared/ beside the repo)"));
+    fn a_graph_registration_page() {
+        let content = std::fs::read(SAMPLE).unwrap_or_else(|e| panic!("{SAMPLE}: {e}"));
         let file = parse("userRegistrationDetails.json", &content, DirectoryKind::RegistrationJson).unwrap();
         assert_eq!((file.records_read, file.records_rejected), (3, 0));
         assert!(file.diagnostics.is_empty(), "{:?}", file.diagnostics);
         let r = registrations(&file);
-        // Read off the sample: AlexW registered with two methods, AllanD none, BiancaP three.
-        let alex = &r[0];
-        assert_eq!(alex.user_principal_name, "AlexW@Contoso.com");
-        assert_eq!(alex.id.as_deref(), Some("86462606-fde0-4fc4-9e0c-a20eb73e54c6"));
-        assert_eq!((alex.is_mfa_registered, alex.is_mfa_capable), (Some(true), Some(true)));
-        assert_eq!(alex.methods, ["microsoftAuthenticatorPush", "softwareOneTimePasscode"]);
-        // The sample has neither isAdmin nor userType.
-        assert_eq!((alex.is_admin, alex.user_type.as_deref()), (None, None));
-        let allan = &r[1];
-        assert_eq!(allan.user_principal_name, "AllanD@Contoso.com");
-        assert_eq!((allan.is_mfa_registered, allan.is_mfa_capable), (Some(false), Some(false)));
-        assert!(allan.methods.is_empty());
-        let bianca = &r[2];
-        assert_eq!(bianca.user_principal_name, "BiancaP@Contoso.com");
-        assert_eq!(bianca.is_mfa_registered, Some(true));
-        assert_eq!(bianca.methods, ["mobilePhone", "microsoftAuthenticatorPush", "softwareOneTimePasscode"]);
-        assert_eq!(bianca.locator, 3);
+        // Read off the file: Ines registered with two methods, Tomas none, Amara three.
+        let ines = &r[0];
+        assert_eq!(ines.user_principal_name, "ines.moreau@northwind.example");
+        assert_eq!(ines.id.as_deref(), Some("3f2a7c1e-5b8d-4e09-a6f4-0c1d2e3f4a5b"));
+        assert_eq!((ines.is_mfa_registered, ines.is_mfa_capable), (Some(true), Some(true)));
+        assert_eq!(ines.methods, ["microsoftAuthenticatorPush", "softwareOneTimePasscode"]);
+        // The page has neither isAdmin nor userType.
+        assert_eq!((ines.is_admin, ines.user_type.as_deref()), (None, None));
+        let tomas = &r[1];
+        assert_eq!(tomas.user_principal_name, "tomas.berg@northwind.example");
+        assert_eq!((tomas.is_mfa_registered, tomas.is_mfa_capable), (Some(false), Some(false)));
+        assert!(tomas.methods.is_empty());
+        let amara = &r[2];
+        assert_eq!(amara.user_principal_name, "amara.okafor@northwind.example");
+        assert_eq!(amara.is_mfa_registered, Some(true));
+        assert_eq!(amara.methods, ["mobilePhone", "microsoftAuthenticatorPush", "softwareOneTimePasscode"]);
+        assert_eq!(amara.locator, 3);
     }
 
     #[test]

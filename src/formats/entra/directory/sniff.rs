@@ -239,12 +239,9 @@ mod tests {
     }
 
     #[test]
-    fn the_realdata_registration_sample_sniffs() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/realdata/msgraph-docs-samples/userRegistrationDetails.list-response.json"
-        );
-        let content = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (shared/ beside the repo)"));
+    fn the_registration_fixture_sniffs() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/entra/userRegistrationDetails.json");
+        let content = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(sniff(&content), Some(DirectoryKind::RegistrationJson));
     }
 

@@ -259,10 +259,7 @@ fn sniffing_json() {
     for bad in [&b"{"[..], b"[", b"[1,2]", b"{\"value\": 3}", b"null", b"{]", b"[[[[[[", b"\xff\xfe{"] {
         assert_eq!(sniff(bad), None, "{}", String::from_utf8_lossy(bad));
     }
-    let registrations = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/realdata/msgraph-docs-samples/userRegistrationDetails.list-response.json"
-    );
+    let registrations = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/entra/userRegistrationDetails.json");
     assert_eq!(sniff(&std::fs::read(registrations).unwrap()), None);
 }
 
