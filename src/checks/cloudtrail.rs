@@ -22,7 +22,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "aws.cloudtrail.log_integrity", evaluate: log_integrity },
 ];
 
-fn log_integrity(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn log_integrity(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     facts
         .cloudtrail
         .integrity
@@ -31,7 +31,7 @@ fn log_integrity(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
             let account = if a.account.is_empty() { "unknown" } else { a.account.as_str() };
             let region = if a.region.is_empty() { "unknown" } else { a.region.as_str() };
             Outcome {
-                check: "aws.cloudtrail.log_integrity",
+                check,
                 status: match a.verdict {
                     Verdict::Pass => Status::Pass,
                     Verdict::Fail => Status::Fail,
@@ -63,7 +63,7 @@ fn period_text(ct: &CloudTrailFacts) -> String {
     }
 }
 
-fn archive_region_gap(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn archive_region_gap(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let ct = &facts.cloudtrail;
     ct.coverage
         .iter()
@@ -99,7 +99,7 @@ fn archive_region_gap(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                 )
             };
             Outcome {
-                check: "aws.cloudtrail.archive_region_gap",
+                check,
                 status,
                 resource: format!("{}/{}", c.account, c.region),
                 account: Some(c.account.clone()),
@@ -120,7 +120,7 @@ fn coverage_ref(account: &str, region: &str) -> EvidenceRef {
     EvidenceRef { file: "coverage.csv".into(), sha256: String::new(), locator: format!("{account}/{region}") }
 }
 
-fn archive_region_missing(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn archive_region_missing(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let ct = &facts.cloudtrail;
     ct.expected_regions
         .iter()
@@ -137,7 +137,7 @@ fn archive_region_missing(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                 )
             };
             Outcome {
-                check: "aws.cloudtrail.archive_region_missing",
+                check,
                 status,
                 resource: format!("{account}/{region}"),
                 account: Some(account.clone()),
@@ -230,31 +230,31 @@ fn detection(facts: &Facts, check: &'static str, kind: Kind, what: &str, counts:
         .collect()
 }
 
-fn logging_tampered(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn logging_tampered(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     detection(
         facts,
-        "aws.cloudtrail.logging_tampered",
+        check,
         Kind::Tampering,
         "successful StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors calls",
         Activity::succeeded,
     )
 }
 
-fn root_activity(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    detection(facts, "aws.cloudtrail.root_activity", Kind::RootActivity, "root user actions (CIS 4.3)", |a| a.count)
+fn root_activity(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    detection(facts, check, Kind::RootActivity, "root user actions (CIS 4.3)", |a| a.count)
 }
 
-fn kms_key_disabled(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn kms_key_disabled(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     detection(
         facts,
-        "aws.cloudtrail.kms_key_disabled",
+        check,
         Kind::KmsKeyDisabled,
         "successful KMS DisableKey or ScheduleKeyDeletion calls",
         Activity::succeeded,
     )
 }
 
-fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn console_login_without_mfa(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let ct = &facts.cloudtrail;
     // Built once per rule: every result looks its examples' files up in it.
     let hashes = ct.file_hashes();
@@ -297,7 +297,7 @@ fn console_login_without_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
                 )
             };
             Outcome {
-                check: "aws.cloudtrail.console_login_without_mfa",
+                check,
                 status,
                 resource: principal.clone(),
                 account: Some(logins.account.clone()),

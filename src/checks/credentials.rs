@@ -140,8 +140,8 @@ fn aged(as_of: Instant, t: Instant) -> (i64, String) {
     }
 }
 
-fn root_access_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_row(facts, "aws.iam.root_access_keys", is_root, |_, row| {
+fn root_access_keys(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, check, is_root, |_, row| {
         let mut active = Vec::new();
         let mut unreadable = Vec::new();
         for (i, key) in row.keys.iter().enumerate() {
@@ -164,8 +164,8 @@ fn root_access_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn root_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_row(facts, "aws.iam.root_mfa", is_root, |_, row| {
+fn root_mfa(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, check, is_root, |_, row| {
         Ok(if flag(&row.mfa_active, "mfa_active")? {
             (false, "root has MFA enabled".into())
         } else {
@@ -188,9 +188,9 @@ fn newest_use(row: &CredentialRow) -> (Option<(Instant, &'static str)>, Vec<&'st
     (newest, unreadable)
 }
 
-fn root_recent_use(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+fn root_recent_use(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     let limit = limits.root_use_days;
-    per_row(facts, "aws.iam.root_recent_use", is_root, |assessed, row| {
+    per_row(facts, check, is_root, |assessed, row| {
         let (newest, unreadable) = newest_use(row);
         let recent = newest.map(|(t, what)| {
             let (days, when) = aged(assessed.as_of, t);
@@ -208,8 +208,8 @@ fn root_recent_use(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn console_user_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_row(facts, "aws.iam.console_user_mfa", console_user, |_, row| {
+fn console_user_mfa(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, check, console_user, |_, row| {
         Ok(if flag(&row.mfa_active, "mfa_active")? {
             (false, "console password enabled, MFA active".into())
         } else {
@@ -218,8 +218,8 @@ fn console_user_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn access_key_rotation(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, "aws.iam.access_key_rotation", all_rows, |assessed, key| {
+fn access_key_rotation(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    per_active_key(facts, check, all_rows, |assessed, key| {
         let rotated = timestamp(&key.last_rotated, "last_rotated")?;
         let (days, when) = aged(assessed.as_of, rotated);
         Ok((
@@ -229,8 +229,8 @@ fn access_key_rotation(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn unused_access_key(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, "aws.iam.unused_access_key", all_rows, |assessed, key| {
+fn unused_access_key(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+    per_active_key(facts, check, all_rows, |assessed, key| {
         let limit = limits.unused_credential_days;
         match &key.last_used_date {
             Field::Value(used) => {
@@ -247,9 +247,9 @@ fn unused_access_key(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+fn stale_console_user(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     let limit = limits.stale_account_days;
-    per_row(facts, "aws.iam.stale_console_user", console_user, |assessed, row| match &row.password_last_used {
+    per_row(facts, check, console_user, |assessed, row| match &row.password_last_used {
         Field::Value(used) => {
             let (days, when) = aged(assessed.as_of, *used);
             Ok((days > limit, format!("console password last used {when} (limit {limit})")))
@@ -264,9 +264,9 @@ fn stale_console_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn inactive_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
+fn inactive_user(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     let limit = limits.stale_account_days;
-    per_row(facts, "aws.iam.inactive_user", is_user, |assessed, row| {
+    per_row(facts, check, is_user, |assessed, row| {
         let (newest, unreadable) = newest_use(row);
         let verdict = match newest {
             Some((t, what)) => {
@@ -287,8 +287,8 @@ fn inactive_user(facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn multiple_active_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_row(facts, "aws.iam.multiple_active_keys", is_user, |_, row| {
+fn multiple_active_keys(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_row(facts, check, is_user, |_, row| {
         let first = flag(&row.keys[0].active, "access_key_1_active")?;
         let second = flag(&row.keys[1].active, "access_key_2_active")?;
         Ok(match (first, second) {
@@ -299,8 +299,8 @@ fn multiple_active_keys(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn key_at_user_creation(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, "aws.iam.key_at_user_creation", console_user, |_, key| match &key.last_used_date {
+fn key_at_user_creation(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_active_key(facts, check, console_user, |_, key| match &key.last_used_date {
         Field::Value(used) => Ok((false, format!("active key has been used (last {})", format_day(*used)))),
         Field::NotApplicable => {
             let created = key.last_rotated.value().map(format_day).unwrap_or_else(|| "on an unknown date".into());
@@ -397,7 +397,7 @@ mod tests {
         let report = parse_csv("t.csv", "h", text.as_bytes()).unwrap();
         let facts = assemble(vec![report], parse_timestamp(AS_OF)).facts;
         let rule = RULES.iter().find(|r| r.id == check).unwrap();
-        (rule.evaluate)(&facts, limits)
+        rule.run(&facts, limits)
             .into_iter()
             .map(|o| {
                 assert_eq!(o.check, check);

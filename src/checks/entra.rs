@@ -73,9 +73,8 @@ fn tally<'a>(values: impl Iterator<Item = &'a str>) -> String {
     pairs.iter().map(|(v, n)| format!("{v} {n}")).collect::<Vec<_>>().join(", ")
 }
 
-fn single_factor(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn single_factor(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let entra = &facts.entra;
-    let check = "entra.signin.single_factor";
     by_user(entra, |s| s.interactive != Some(false))
         .into_values()
         .filter_map(|sign_ins| {
@@ -117,9 +116,8 @@ fn single_factor(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
         .collect()
 }
 
-fn legacy_auth(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn legacy_auth(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let entra = &facts.entra;
-    let check = "entra.signin.legacy_auth";
     by_user(entra, |_| true)
         .into_values()
         .filter_map(|sign_ins| {
@@ -207,17 +205,16 @@ fn stale(facts: &Facts, thresholds: &Thresholds, check: &'static str, guests: bo
     out
 }
 
-fn stale_member(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
-    stale(facts, thresholds, "entra.users.stale_member", false)
+fn stale_member(check: &'static str, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+    stale(facts, thresholds, check, false)
 }
 
-fn stale_guest(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
-    stale(facts, thresholds, "entra.users.stale_guest", true)
+fn stale_guest(check: &'static str, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+    stale(facts, thresholds, check, true)
 }
 
-fn mfa_registration(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+fn mfa_registration(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let entra = &facts.entra;
-    let check = "entra.users.mfa_registration";
     let mut out = Vec::new();
     for (key, reg) in &entra.registrations {
         let r = &reg.item;
@@ -264,9 +261,9 @@ fn per_secret(
     out
 }
 
-fn secret_age(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+fn secret_age(check: &'static str, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
     let limit = thresholds.app_secret_max_age_days;
-    per_secret(facts, "entra.apps.secret_age", |as_of, start, _| match start {
+    per_secret(facts, check, |as_of, start, _| match start {
         None => (Status::Unknown, "startDateTime missing or unreadable".into()),
         Some(start) => {
             let age = age_days(as_of, start);
@@ -276,8 +273,8 @@ fn secret_age(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn secret_expired(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_secret(facts, "entra.apps.secret_expired", |as_of, _, end| match end {
+fn secret_expired(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_secret(facts, check, |as_of, _, end| match end {
         None => (Status::Unknown, "endDateTime missing or unreadable".into()),
         Some(end) if end < as_of => (
             Status::Fail,
@@ -341,8 +338,8 @@ fn ca_check(facts: &Facts, check: &'static str, want: &str, qualifies: impl Fn(&
     vec![outcome(entra, check, entra.tenant.clone(), Status::Fail, detail, evidence)]
 }
 
-fn ca_mfa_all_users(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    ca_check(facts, "entra.ca.mfa_all_users", "requires MFA for all users, all apps and all client apps", |p| {
+fn ca_mfa_all_users(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    ca_check(facts, check, "requires MFA for all users, all apps and all client apps", |p| {
         let listed = |t: &str| p.client_app_types.iter().any(|c| c.eq_ignore_ascii_case(t));
         let every_type =
             ["browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other"].iter().all(|t| listed(t));
@@ -352,27 +349,20 @@ fn ca_mfa_all_users(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn ca_legacy_auth_blocked(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    ca_check(
-        facts,
-        "entra.ca.legacy_auth_blocked",
-        "blocks exchangeActiveSync and other clients for all users and apps",
-        |p| {
-            let has = |t: &str| {
-                includes_all(&p.client_app_types) || p.client_app_types.iter().any(|c| c.eq_ignore_ascii_case(t))
-            };
-            let block = p.grant_controls.iter().any(|g| g.eq_ignore_ascii_case("block"));
-            tenant_wide(p) && has("exchangeActiveSync") && has("other") && block
-        },
-    )
+fn ca_legacy_auth_blocked(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    ca_check(facts, check, "blocks exchangeActiveSync and other clients for all users and apps", |p| {
+        let has =
+            |t: &str| includes_all(&p.client_app_types) || p.client_app_types.iter().any(|c| c.eq_ignore_ascii_case(t));
+        let block = p.grant_controls.iter().any(|g| g.eq_ignore_ascii_case("block"));
+        tenant_wide(p) && has("exchangeActiveSync") && has("other") && block
+    })
 }
 
-fn global_admin_count(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+fn global_admin_count(check: &'static str, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
     let entra = &facts.entra;
     if entra.role_files == 0 {
         return Vec::new();
     }
-    let check = "entra.roles.global_admin_count";
     let roles: Vec<&Sourced<_>> =
         entra.roles.iter().filter(|r| r.item.role_template_id.eq_ignore_ascii_case(GLOBAL_ADMIN_TEMPLATE)).collect();
     let mut members: Vec<&str> = roles.iter().flat_map(|r| r.item.members.iter().map(String::as_str)).collect();

@@ -47,12 +47,20 @@ pub struct Outcome {
     pub evidence: Vec<EvidenceRef>,
 }
 
-pub type Evaluate = fn(&Facts, &Thresholds) -> Vec<Outcome>;
+/// A rule: given its own catalog id (the rule table is the one place that names it), the facts and
+/// the thresholds, what it says about every member of its population.
+pub type Evaluate = fn(&'static str, &Facts, &Thresholds) -> Vec<Outcome>;
 
 /// A rule registered under its catalog id.
 pub struct Rule {
     pub id: &'static str,
     pub evaluate: Evaluate,
+}
+
+impl Rule {
+    pub fn run(&self, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+        (self.evaluate)(self.id, facts, thresholds)
+    }
 }
 
 /// Every rule gapscope has. The catalog test proves each has a catalog entry and vice versa.
@@ -66,5 +74,67 @@ pub fn rules() -> Vec<&'static Rule> {
 
 /// Runs every rule over the facts.
 pub fn evaluate_all(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
-    rules().iter().flat_map(|rule| (rule.evaluate)(facts, thresholds)).collect()
+    rules().iter().flat_map(|rule| rule.run(facts, thresholds)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule sources, outside their test modules.
+    const SOURCES: [(&str, &str); 9] = [
+        ("cloudtrail.rs", include_str!("cloudtrail.rs")),
+        ("credentials.rs", include_str!("credentials.rs")),
+        ("entra.rs", include_str!("entra.rs")),
+        ("trails.rs", include_str!("trails.rs")),
+        ("posture/iam.rs", include_str!("posture/iam.rs")),
+        ("posture/monitoring.rs", include_str!("posture/monitoring.rs")),
+        ("posture/network.rs", include_str!("posture/network.rs")),
+        ("posture/storage.rs", include_str!("posture/storage.rs")),
+        ("posture/mod.rs", include_str!("posture/mod.rs")),
+    ];
+
+    /// A check id is written once, in its rule table: a rule body that names an id itself could
+    /// attribute its results to another check without anything failing.
+    #[test]
+    fn rule_bodies_never_name_a_check_id() {
+        let ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
+        for (file, source) in SOURCES {
+            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                if line.contains("Rule { id:") {
+                    continue;
+                }
+                for id in &ids {
+                    assert!(
+                        !line.contains(&format!("\"{id}\"")),
+                        "{file}:{}: names check {id} outside the rule table",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_each_rule_is_given_its_own() {
+        let mut ids: Vec<&str> = rules().iter().map(|r| r.id).collect();
+        let all = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "two rules share an id");
+        fn echo(check: &'static str, _: &Facts, _: &Thresholds) -> Vec<Outcome> {
+            vec![Outcome {
+                check,
+                status: Status::Pass,
+                resource: "r".into(),
+                account: None,
+                region: None,
+                detail: String::new(),
+                evidence: Vec::new(),
+            }]
+        }
+        let rule = Rule { id: "x.y.z", evaluate: echo };
+        assert_eq!(rule.run(&Facts::default(), &Thresholds::default())[0].check, "x.y.z");
+    }
 }

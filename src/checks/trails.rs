@@ -46,8 +46,8 @@ fn per_trail(facts: &Facts, check: &'static str, judge: impl Fn(&TrailView) -> (
         .collect()
 }
 
-fn trail_logging(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_trail(facts, "aws.cloudtrail.trail_logging", |view| match &view.status {
+fn trail_logging(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_trail(facts, check, |view| match &view.status {
         None => (Status::Unknown, "no get-trail-status export for this trail".into()),
         Some((status, _)) => match status.is_logging {
             Some(true) => (Status::Pass, "IsLogging = true".into()),
@@ -63,8 +63,8 @@ fn trail_logging(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn log_file_validation(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_trail(facts, "aws.cloudtrail.log_file_validation", |view| match view.trail.log_file_validation {
+fn log_file_validation(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_trail(facts, check, |view| match view.trail.log_file_validation {
         Some(true) => (Status::Pass, "LogFileValidationEnabled = true".into()),
         Some(false) => {
             (Status::Fail, "LogFileValidationEnabled = false: no digest files, tampering cannot be proven".into())
@@ -73,8 +73,8 @@ fn log_file_validation(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn kms_encryption(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_trail(facts, "aws.cloudtrail.kms_encryption", |view| match &view.trail.kms_key_id {
+fn kms_encryption(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_trail(facts, check, |view| match &view.trail.kms_key_id {
         Some(key) => (Status::Pass, format!("KmsKeyId = {key}")),
         None => (Status::Fail, "no KmsKeyId: log files are encrypted only with S3-managed keys (SSE-S3)".into()),
     })
@@ -119,8 +119,8 @@ fn names(views: &[&TrailView]) -> String {
     views.iter().map(|v| v.trail.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-fn multi_region_trail(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_account(facts, "aws.cloudtrail.multi_region_trail", |views| {
+fn multi_region_trail(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_account(facts, check, |views| {
         let good: Vec<&TrailView> = views
             .iter()
             .copied()
@@ -148,8 +148,8 @@ fn multi_region_trail(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn management_events(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_account(facts, "aws.cloudtrail.management_events", |views| {
+fn management_events(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_account(facts, check, |views| {
         let logging: Vec<&TrailView> = views.iter().copied().filter(|v| v.is_logging() != Some(false)).collect();
         let good: Vec<&TrailView> = logging
             .iter()

@@ -47,27 +47,27 @@ fn per_account_policy(
     merge_copies(outcomes)
 }
 
-fn password_policy_min_length(facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
+fn password_policy_min_length(check: &'static str, facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
     let min = t.password_min_length;
-    per_account_policy(facts, "aws.iam.password_policy_min_length", |p| match p.minimum_password_length {
+    per_account_policy(facts, check, |p| match p.minimum_password_length {
         Some(n) if n >= min => (Status::Pass, format!("MinimumPasswordLength = {n} (at least {min})")),
         Some(n) => (Status::Fail, format!("MinimumPasswordLength = {n} (less than {min})")),
         None => (Status::Unknown, "the policy has no MinimumPasswordLength".into()),
     })
 }
 
-fn password_policy_reuse(facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
+fn password_policy_reuse(check: &'static str, facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
     let min = t.password_reuse;
-    per_account_policy(facts, "aws.iam.password_policy_reuse", |p| match p.password_reuse_prevention {
+    per_account_policy(facts, check, |p| match p.password_reuse_prevention {
         Some(n) if n >= min => (Status::Pass, format!("PasswordReusePrevention = {n} (at least {min})")),
         Some(n) => (Status::Fail, format!("PasswordReusePrevention = {n} (less than {min})")),
         None => (Status::Fail, "PasswordReusePrevention is not set: any earlier password may be reused".into()),
     })
 }
 
-fn password_policy_max_age(facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
+fn password_policy_max_age(check: &'static str, facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
     let max = t.password_max_age_days;
-    per_account_policy(facts, "aws.iam.password_policy_max_age", |p| match p.max_password_age {
+    per_account_policy(facts, check, |p| match p.max_password_age {
         Some(n) if n <= max => (Status::Pass, format!("MaxPasswordAge = {n} days (at most {max})")),
         Some(n) => (Status::Fail, format!("MaxPasswordAge = {n} days (more than {max})")),
         None => (Status::Fail, "MaxPasswordAge is not set: passwords never expire".into()),
@@ -88,8 +88,7 @@ fn principals(d: &AuthorizationDetails) -> impl Iterator<Item = (&'static str, u
         .flat_map(|(list, items)| items.iter().flatten().enumerate().map(move |(i, p)| (list, i, p)))
 }
 
-fn full_admin_policy(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.iam.full_admin_policy";
+fn full_admin_policy(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for (file, d) in details(facts) {
         for (i, managed) in d.policies.iter().flatten().enumerate() {
@@ -134,8 +133,7 @@ fn full_admin_policy(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     merge_copies(outcomes)
 }
 
-fn user_attached_policies(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.iam.user_attached_policies";
+fn user_attached_policies(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for (file, d) in details(facts) {
         for (i, user) in d.users.iter().flatten().enumerate() {
@@ -173,8 +171,7 @@ fn root_mfa_enabled(facts: &Facts, account: Option<&str>) -> Option<(bool, Strin
     })
 }
 
-fn root_hardware_mfa(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.iam.root_hardware_mfa";
+fn root_hardware_mfa(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for file in facts.posture.of(PostureKind::VirtualMfa) {
         let PostureExport::VirtualMfa(devices) = &file.export else { continue };

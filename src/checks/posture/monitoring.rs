@@ -19,8 +19,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "aws.cloudwatch.cis_alarms", evaluate: cis_alarms },
 ];
 
-fn log_retention(facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.logs.retention";
+fn log_retention(check: &'static str, facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
     let days = t.log_retention_days;
     let mut outcomes = Vec::new();
     for file in facts.posture.of(PostureKind::LogGroups) {
@@ -37,8 +36,7 @@ fn log_retention(facts: &Facts, t: &Thresholds) -> Vec<Outcome> {
     merge_copies(outcomes)
 }
 
-fn kms_rotation(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.kms.rotation";
+fn kms_rotation(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let outcomes = facts
         .posture
         .keys
@@ -92,8 +90,7 @@ fn place(file: &PostureFile) -> Place {
     (file.account.clone(), file.region.clone())
 }
 
-fn vpc_flow_logs(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.vpc_flow_logs";
+fn vpc_flow_logs(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut active: BTreeMap<Place, BTreeSet<String>> = BTreeMap::new();
     for file in facts.posture.of(PostureKind::FlowLogs) {
         let PostureExport::FlowLogs(logs) = &file.export else { continue };
@@ -123,8 +120,7 @@ fn vpc_flow_logs(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     merge_copies(outcomes)
 }
 
-fn recorder_all_regions(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.config.recorder_all_regions";
+fn recorder_all_regions(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     // What each region's exports say: whether a recorder records, and whether it records everything.
     let mut statuses: BTreeMap<Place, Vec<&PostureFile>> = BTreeMap::new();
     for file in facts.posture.of(PostureKind::RecorderStatus).chain(facts.posture.of(PostureKind::Recorders)) {
@@ -199,8 +195,7 @@ fn log_group_of(arn: &str) -> Option<&str> {
     Some(rest.strip_suffix(":*").unwrap_or(rest))
 }
 
-fn cis_alarms(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.cloudwatch.cis_alarms";
+fn cis_alarms(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     // Per account: the filter exports (an empty one is evidence too: no filter at all) and their filters.
     type Filters<'a> = (Vec<&'a PostureFile>, Vec<(&'a PostureFile, usize, &'a MetricFilter)>);
     let mut filters: BTreeMap<Option<String>, Filters> = BTreeMap::new();

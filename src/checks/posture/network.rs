@@ -94,24 +94,23 @@ fn per_group(
     merge_copies(outcomes)
 }
 
-fn sg_open_admin_ports(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_group(facts, "aws.ec2.sg_open_admin_ports", "port 22 or 3389", |p| tcp_ports_reached(p, &ADMIN_PORTS))
+fn sg_open_admin_ports(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_group(facts, check, "port 22 or 3389", |p| tcp_ports_reached(p, &ADMIN_PORTS))
 }
 
-fn sg_open_db_ports(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_group(facts, "aws.ec2.sg_open_db_ports", "a database port", |p| tcp_ports_reached(p, &DB_PORTS))
+fn sg_open_db_ports(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_group(facts, check, "a database port", |p| tcp_ports_reached(p, &DB_PORTS))
 }
 
-fn sg_open_all_ports(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_group(facts, "aws.ec2.sg_open_all_ports", "every port", |p| {
+fn sg_open_all_ports(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_group(facts, check, "every port", |p| {
         let (from, to) = p.ports();
         let every_port = (p.is_tcp() || p.is_udp()) && from <= 1 && to >= 65535;
         if p.all_protocols() || every_port { vec![from, to] } else { Vec::new() }
     })
 }
 
-fn default_sg_restricts_all(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.default_sg_restricts_all";
+fn default_sg_restricts_all(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let outcomes = groups(facts)
         .filter(|(_, _, g)| g.group_name.as_deref() == Some("default"))
         .map(|(file, i, group)| {
@@ -167,8 +166,7 @@ fn first_match(entries: &[(usize, &AclEntry)], port: i64, v6: bool) -> Option<(u
         .map(|(i, e)| (*i, e.rule_action.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("allow"))))
 }
 
-fn nacl_open_admin_ports(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.nacl_open_admin_ports";
+fn nacl_open_admin_ports(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for file in facts.posture.of(PostureKind::NetworkAcls) {
         let PostureExport::NetworkAcls(acls) = &file.export else { continue };
@@ -207,8 +205,7 @@ fn nacl_open_admin_ports(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     merge_copies(outcomes)
 }
 
-fn imdsv2_required(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.imdsv2_required";
+fn imdsv2_required(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for file in facts.posture.of(PostureKind::Instances) {
         let PostureExport::Instances(reservations) = &file.export else { continue };

@@ -21,8 +21,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "aws.s3.bucket_deny_http", evaluate: bucket_deny_http },
 ];
 
-fn ebs_unencrypted(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.ebs_unencrypted";
+fn ebs_unencrypted(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for file in facts.posture.of(PostureKind::Volumes) {
         let PostureExport::Volumes(volumes) = &file.export else { continue };
@@ -44,8 +43,7 @@ fn ebs_unencrypted(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     merge_copies(outcomes)
 }
 
-fn ebs_default_encryption(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.ebs_default_encryption";
+fn ebs_default_encryption(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let outcomes = facts
         .posture
         .of(PostureKind::EbsDefault)
@@ -98,8 +96,7 @@ fn snapshot_outcome(
     })
 }
 
-fn snapshot_public(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.ec2.snapshot_public";
+fn snapshot_public(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let outcomes = facts
         .posture
         .ebs_snapshots
@@ -111,8 +108,7 @@ fn snapshot_public(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     merge_copies(outcomes)
 }
 
-fn rds_snapshot_public(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.rds.snapshot_public";
+fn rds_snapshot_public(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     let outcomes = facts
         .posture
         .db_snapshots
@@ -138,16 +134,16 @@ fn per_db(
     merge_copies(outcomes)
 }
 
-fn rds_public(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_db(facts, "aws.rds.public", |db| match db.publicly_accessible {
+fn rds_public(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_db(facts, check, |db| match db.publicly_accessible {
         Some(true) => (Status::Fail, "PubliclyAccessible = true: the endpoint resolves to a public address".into()),
         Some(false) => (Status::Pass, "PubliclyAccessible = false".into()),
         None => (Status::Unknown, "the export has no PubliclyAccessible".into()),
     })
 }
 
-fn rds_unencrypted(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_db(facts, "aws.rds.unencrypted", |db| match db.storage_encrypted {
+fn rds_unencrypted(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_db(facts, check, |db| match db.storage_encrypted {
         Some(true) => (Status::Pass, "StorageEncrypted = true".into()),
         Some(false) => (Status::Fail, "StorageEncrypted = false".into()),
         None => (Status::Unknown, "the export has no StorageEncrypted".into()),
@@ -158,8 +154,7 @@ fn off_settings(block: &PublicAccessBlock) -> Vec<&'static str> {
     block.settings().into_iter().filter(|(_, on)| *on != Some(true)).map(|(name, _)| name).collect()
 }
 
-fn account_public_access_block(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    let check = "aws.s3.account_public_access_block";
+fn account_public_access_block(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     facts
         .posture
         .account_blocks
@@ -214,8 +209,8 @@ fn per_bucket(
         .collect()
 }
 
-fn bucket_public(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_bucket(facts, "aws.s3.bucket_public", |bucket| {
+fn bucket_public(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_bucket(facts, check, |bucket| {
         let account_block = bucket.account.as_ref().and_then(|a| facts.posture.account_blocks.get(a));
         let mut evidence = Vec::new();
         let mut blocked_by = |setting: fn(&PublicAccessBlock) -> Option<bool>| -> Option<&'static str> {
@@ -305,8 +300,8 @@ fn bucket_public(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn bucket_default_encryption(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_bucket(facts, "aws.s3.bucket_default_encryption", |bucket| match &bucket.encryption {
+fn bucket_default_encryption(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_bucket(facts, check, |bucket| match &bucket.encryption {
         Some((Some(config), e)) => {
             let algorithms: Vec<&str> = config
                 .rules
@@ -329,8 +324,8 @@ fn bucket_default_encryption(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     })
 }
 
-fn bucket_deny_http(facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
-    per_bucket(facts, "aws.s3.bucket_deny_http", |bucket| match &bucket.policy {
+fn bucket_deny_http(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
+    per_bucket(facts, check, |bucket| match &bucket.policy {
         Some((Some(doc), e)) => match policy::denies_insecure_transport(doc) {
             Some(i) => (
                 Status::Pass,

@@ -33,7 +33,7 @@ fn facts(files: &[(&str, &str)]) -> Facts {
 fn verdicts(facts: &Facts, check: &str) -> Vec<(String, Status)> {
     let rule = rules().find(|r| r.id == check).unwrap();
     let mut got: Vec<(String, Status)> =
-        (rule.evaluate)(facts, &Thresholds::default()).into_iter().map(|o| (o.resource, o.status)).collect();
+        rule.run(facts, &Thresholds::default()).into_iter().map(|o| (o.resource, o.status)).collect();
     got.sort();
     got
 }
@@ -106,8 +106,7 @@ fn security_group_port_ranges_protocols_and_ipv6() {
             ("sg-norules", Unknown),
         ])
     );
-    let results =
-        (rules().find(|r| r.id == "aws.ec2.sg_open_admin_ports").unwrap().evaluate)(&f, &Thresholds::default());
+    let results = rules().find(|r| r.id == "aws.ec2.sg_open_admin_ports").unwrap().run(&f, &Thresholds::default());
     let range = results.iter().find(|o| o.resource == "sg-range").unwrap();
     assert_eq!((range.account.as_deref(), range.region.as_deref()), (Some(ACCOUNT), Some("eu-west-1")));
     assert!(range.detail.contains("tcp 20-25 from 0.0.0.0/0 reaches 22"), "{}", range.detail);
@@ -461,7 +460,7 @@ fn copies_of_one_resource_become_one_result_and_disagreement_fails() {
     let closed = r#"{"SecurityGroups": [{"GroupId": "sg-1", "OwnerId": "111122223333", "IpPermissions": []}]}"#;
     let f =
         facts(&[("x/1/ec2-describe-security-groups.json", closed), ("x/2/ec2-describe-security-groups.json", open)]);
-    let results = (rules().find(|r| r.id == "aws.ec2.sg_open_all_ports").unwrap().evaluate)(&f, &Thresholds::default());
+    let results = rules().find(|r| r.id == "aws.ec2.sg_open_all_ports").unwrap().run(&f, &Thresholds::default());
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].status, Fail);
     assert_eq!(results[0].evidence.len(), 2);
@@ -472,6 +471,6 @@ fn copies_of_one_resource_become_one_result_and_disagreement_fails() {
 fn absent_evidence_gives_no_result() {
     let f = facts(&[]);
     for rule in rules() {
-        assert!((rule.evaluate)(&f, &Thresholds::default()).is_empty(), "{} gave a result without evidence", rule.id);
+        assert!(rule.run(&f, &Thresholds::default()).is_empty(), "{} gave a result without evidence", rule.id);
     }
 }

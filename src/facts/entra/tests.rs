@@ -61,7 +61,7 @@ fn facts(files: Vec<EntraFile>) -> Facts {
 
 fn run(facts: &Facts, check: &str) -> Vec<Outcome> {
     let rule = crate::checks::rules().into_iter().find(|r| r.id == check).unwrap();
-    (rule.evaluate)(facts, &Thresholds::default())
+    rule.run(facts, &Thresholds::default())
 }
 
 fn verdict(outcomes: &[Outcome], resource: &str) -> Option<Status> {
