@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 use super::{EvidenceRef, Outcome, Rule, Status};
 use crate::facts::posture::PostureFile;
 
-pub use cis_filters::{CIS_FILTERS, CisFilter};
-
 /// Every posture rule, in catalog order.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
     [network::RULES, storage::RULES, iam::RULES, monitoring::RULES].into_iter().flatten()

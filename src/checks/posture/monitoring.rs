@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::cis_filters::{CIS_FILTERS, comparisons};
+use super::cis_filters::comparisons;
 use super::{Outcome, Rule, Status, merge_copies, outcome, region_resource};
 use crate::config::Thresholds;
 use crate::facts::Facts;
+use crate::facts::cloudtrail::cis::cis_sections;
 use crate::facts::posture::PostureFile;
 use crate::formats::aws::posture::model::{MetricAlarm, MetricFilter};
 use crate::formats::aws::posture::{PostureExport, PostureKind};
@@ -230,8 +231,8 @@ fn cis_alarms(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome
         };
         let account_alarms = alarms.get(account);
         let Some(first_file) = files.first().copied() else { continue };
-        for cis in CIS_FILTERS {
-            let resource = format!("{}/cis-{}", account.as_deref().unwrap_or("unknown-account"), cis.section);
+        for (section, cis) in cis_sections() {
+            let resource = format!("{}/cis-{section}", account.as_deref().unwrap_or("unknown-account"));
             let matching: Vec<&(&PostureFile, usize, &MetricFilter)> = filters
                 .iter()
                 .filter(|(_, _, f)| {

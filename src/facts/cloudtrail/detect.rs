@@ -1,5 +1,6 @@
-//! The CIS AWS Foundations v3.0 §4 predicates and gapscope's own detections, evaluated on one record.
-//! Event names and sources are those of `shared/formats/cloudtrail.md`.
+//! What one CloudTrail record is counted as: the kinds of the CIS AWS Foundations v3.0 §4 predicates
+//! and gapscope's own detections (the predicates themselves are the table in `cis`), and console
+//! sign-ins with their MFA.
 
 use crate::formats::aws::cloudtrail_log::Record;
 
@@ -89,147 +90,11 @@ impl Kinds {
     }
 }
 
-/// Evaluates every predicate on one record.
+/// Evaluates every predicate of the CIS table ([`super::cis::PREDICATES`]) on one record.
 pub fn classify(record: &Record) -> Kinds {
     let mut kinds = Kinds::default();
-    let name = record.event_name.get().unwrap_or("");
-    let source = record.event_source.get().unwrap_or("");
-    if let Some(code) = record.error_code.get()
-        && (code.ends_with("UnauthorizedOperation") || code.starts_with("AccessDenied"))
-        && record.source_ip.get() != Some("delivery.logs.amazonaws.com")
-        && name != "HeadBucket"
-    {
-        kinds.add(Kind::UnauthorizedApiCalls);
-    }
-    if record.identity_type() == Some("Root")
-        && record.invoked_by().is_none()
-        && record.event_type.get() != Some("AwsServiceEvent")
-    {
-        kinds.add(Kind::RootActivity);
-    }
-    let by_name = match name {
-        "ConsoleLogin" if record.error_message.get() == Some("Failed authentication") => {
-            Some(Kind::ConsoleAuthFailures)
-        }
-        "DeleteGroupPolicy"
-        | "DeleteRolePolicy"
-        | "DeleteUserPolicy"
-        | "PutGroupPolicy"
-        | "PutRolePolicy"
-        | "PutUserPolicy"
-        | "CreatePolicy"
-        | "DeletePolicy"
-        | "CreatePolicyVersion"
-        | "DeletePolicyVersion"
-        | "AttachRolePolicy"
-        | "DetachRolePolicy"
-        | "AttachUserPolicy"
-        | "DetachUserPolicy"
-        | "AttachGroupPolicy"
-        | "DetachGroupPolicy" => Some(Kind::IamPolicyChanges),
-        "CreateTrail" | "UpdateTrail" | "DeleteTrail" | "StartLogging" | "StopLogging" => {
-            Some(Kind::TrailConfigChanges)
-        }
-        "AuthorizeSecurityGroupIngress"
-        | "AuthorizeSecurityGroupEgress"
-        | "RevokeSecurityGroupIngress"
-        | "RevokeSecurityGroupEgress"
-        | "CreateSecurityGroup"
-        | "DeleteSecurityGroup"
-        | "ModifySecurityGroupRules" => Some(Kind::SecurityGroupChanges),
-        "CreateNetworkAcl"
-        | "CreateNetworkAclEntry"
-        | "DeleteNetworkAcl"
-        | "DeleteNetworkAclEntry"
-        | "ReplaceNetworkAclEntry"
-        | "ReplaceNetworkAclAssociation" => Some(Kind::NaclChanges),
-        "CreateCustomerGateway"
-        | "DeleteCustomerGateway"
-        | "AttachInternetGateway"
-        | "CreateInternetGateway"
-        | "DeleteInternetGateway"
-        | "DetachInternetGateway" => Some(Kind::GatewayChanges),
-        "CreateRoute"
-        | "CreateRouteTable"
-        | "ReplaceRoute"
-        | "ReplaceRouteTableAssociation"
-        | "DeleteRouteTable"
-        | "DeleteRoute"
-        | "DisassociateRouteTable" => Some(Kind::RouteTableChanges),
-        "CreateVpc"
-        | "DeleteVpc"
-        | "ModifyVpcAttribute"
-        | "AcceptVpcPeeringConnection"
-        | "CreateVpcPeeringConnection"
-        | "DeleteVpcPeeringConnection"
-        | "RejectVpcPeeringConnection"
-        | "AttachClassicLinkVpc"
-        | "DetachClassicLinkVpc"
-        | "DisableVpcClassicLink"
-        | "EnableVpcClassicLink" => Some(Kind::VpcChanges),
-        _ => None,
-    };
-    if let Some(kind) = by_name {
+    for kind in super::cis::matching_kinds(record) {
         kinds.add(kind);
-    }
-    if matches!(name, "StopLogging" | "DeleteTrail" | "UpdateTrail" | "PutEventSelectors") {
-        kinds.add(Kind::Tampering);
-    }
-    match source {
-        "kms.amazonaws.com" if matches!(name, "DisableKey" | "ScheduleKeyDeletion") => kinds.add(Kind::KmsKeyDisabled),
-        "s3.amazonaws.com"
-            if matches!(
-                name,
-                "PutBucketAcl"
-                    | "PutBucketPolicy"
-                    | "PutBucketCors"
-                    | "PutBucketLifecycle"
-                    | "PutBucketReplication"
-                    | "DeleteBucketPolicy"
-                    | "DeleteBucketCors"
-                    | "DeleteBucketLifecycle"
-                    | "DeleteBucketReplication"
-            ) =>
-        {
-            kinds.add(Kind::S3BucketPolicyChanges)
-        }
-        "config.amazonaws.com"
-            if matches!(
-                name,
-                "StopConfigurationRecorder"
-                    | "DeleteDeliveryChannel"
-                    | "PutDeliveryChannel"
-                    | "PutConfigurationRecorder"
-            ) =>
-        {
-            kinds.add(Kind::ConfigChanges)
-        }
-        "organizations.amazonaws.com"
-            if matches!(
-                name,
-                "AcceptHandshake"
-                    | "AttachPolicy"
-                    | "CreateAccount"
-                    | "CreateOrganizationalUnit"
-                    | "CreatePolicy"
-                    | "DeclineHandshake"
-                    | "DeleteOrganization"
-                    | "DeleteOrganizationalUnit"
-                    | "DeletePolicy"
-                    | "DetachPolicy"
-                    | "DisablePolicyType"
-                    | "EnablePolicyType"
-                    | "InviteAccountToOrganization"
-                    | "LeaveOrganization"
-                    | "MoveAccount"
-                    | "RemoveAccountFromOrganization"
-                    | "UpdatePolicy"
-                    | "UpdateOrganizationalUnit"
-            ) =>
-        {
-            kinds.add(Kind::OrganizationsChanges)
-        }
-        _ => {}
     }
     kinds
 }

@@ -2,6 +2,7 @@
 //! configuration, and log file integrity.
 
 pub mod aggregate;
+pub mod cis;
 pub mod coverage;
 pub mod detect;
 pub mod facts;
