@@ -69,6 +69,10 @@ impl FromStr for Severity {
 #[serde(deny_unknown_fields)]
 pub struct CheckInfo {
     pub id: String,
+    /// The report section that presents the check's results (`credentials`, `cloudtrail`, `entra`,
+    /// `posture`); a section the report does not know lists them under "other checks".
+    #[serde(skip_serializing)]
+    pub section: String,
     pub title: String,
     pub severity: Severity,
     pub soc2: Vec<String>,
@@ -131,6 +135,11 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&CheckInfo> {
         self.checks.iter().find(|c| c.id == id)
     }
+
+    /// Whether the report presents `check` in `section` (an unknown check in none).
+    pub fn in_section(&self, check: &str, section: &str) -> bool {
+        self.get(check).is_some_and(|c| c.section == section)
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +158,23 @@ mod tests {
             assert!(catalog.get(id).is_some(), "rule {id} has no catalog entry");
         }
         assert_eq!(catalog.checks.len(), rule_ids.len());
+    }
+
+    #[test]
+    fn every_check_names_a_report_section_that_presents_it() {
+        let catalog = Catalog::embedded().unwrap();
+        for c in &catalog.checks {
+            assert!(
+                crate::report::compose::SECTIONS.contains(&c.section.as_str()),
+                "{} names report section {:?}, which no section presents",
+                c.id,
+                c.section
+            );
+        }
+        let posture: Vec<&str> = crate::checks::posture::rules().map(|r| r.id).collect();
+        let in_posture: Vec<&str> =
+            catalog.checks.iter().filter(|c| c.section == "posture").map(|c| c.id.as_str()).collect();
+        assert_eq!(in_posture, posture, "the posture section lists its checks in rule order");
     }
 
     #[test]

@@ -124,13 +124,13 @@ pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
     }
 
     blocks.push(Block::Heading(t.text("credentials", "failing_heading", &[])));
-    blocks.push(failing(input, |check| check.starts_with("aws.iam.") && !is_posture(check)));
+    blocks.push(failing(input, |check| input.catalog.in_section(check, "credentials")));
     Some(section(input, "credentials", blocks))
 }
 
 pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
     let ct = &input.facts.cloudtrail;
-    let has_results = input.results.iter().any(|r| r.check.starts_with("aws.cloudtrail."));
+    let has_results = input.results.iter().any(|r| input.catalog.in_section(&r.check, "cloudtrail"));
     if ct.aggregate.records == 0 && ct.coverage.is_empty() && !has_results {
         return None;
     }
@@ -216,7 +216,7 @@ pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
     blocks.push(Block::Table(table(&columns, rows, "No activity of interest in the records.")));
 
     blocks.push(Block::Heading(t.text("cloudtrail", "failing_heading", &[])));
-    blocks.push(failing(input, |check| check.starts_with("aws.cloudtrail.")));
+    blocks.push(failing(input, |check| input.catalog.in_section(check, "cloudtrail")));
     Some(section(input, "cloudtrail", blocks))
 }
 
@@ -345,7 +345,7 @@ pub(super) fn entra(input: &ReportInput) -> Option<Section> {
     }
 
     blocks.push(Block::Heading(t.text("entra", "failing_heading", &[])));
-    blocks.push(failing(input, |check| check.starts_with("entra.")));
+    blocks.push(failing(input, |check| input.catalog.in_section(check, "entra")));
     Some(section(input, "entra", blocks))
 }
 
@@ -386,16 +386,15 @@ fn sign_in_timeline(entra: &crate::facts::entra::EntraFacts) -> Option<HeatMap> 
 
 /// Whether a check reads the AWS CLI configuration exports (the posture rules), not the credential
 /// report, CloudTrail or Entra: those have a section of their own.
-fn is_posture(check: &str) -> bool {
-    crate::checks::posture::rules().any(|rule| rule.id == check)
-}
+/// The sections that present check results; a catalog entry naming another is shown under "other".
+pub(crate) const SECTIONS: [&str; 4] = ["credentials", "cloudtrail", "entra", "posture"];
 
 /// AWS configuration from CLI exports: per check, how many resources passed, failed or could not be
 /// judged, then the failing resources.
 pub(super) fn posture(input: &ReportInput) -> Option<Section> {
     let t = input.template;
     let mut rows = Vec::new();
-    for rule in crate::checks::posture::rules() {
+    for rule in input.catalog.checks.iter().filter(|c| c.section == "posture") {
         let of = |status: Status| input.results.iter().filter(|r| r.check == rule.id && r.status == status).count();
         let (pass, fail, excepted, unknown) =
             (of(Status::Pass), of(Status::Fail), of(Status::Excepted), of(Status::Unknown));
@@ -410,7 +409,7 @@ pub(super) fn posture(input: &ReportInput) -> Option<Section> {
             Tone::Good
         };
         rows.push(vec![
-            Cell::toned(check_title(input, rule.id), tone),
+            Cell::toned(check_title(input, &rule.id), tone),
             Cell::plain(thousands(pass as u64)),
             Cell::plain(thousands(fail as u64)),
             Cell::plain(thousands(excepted as u64)),
@@ -432,19 +431,14 @@ pub(super) fn posture(input: &ReportInput) -> Option<Section> {
         Block::Heading(t.text("posture", "summary_heading", &[])),
         Block::Table(table(&columns, rows, "")),
         Block::Heading(t.text("posture", "failing_heading", &[])),
-        failing(input, is_posture),
+        failing(input, |check| input.catalog.in_section(check, "posture")),
     ];
     Some(section(input, "posture", blocks))
 }
 
 /// Results of check families no other section presents (for checks added after this module).
 pub(super) fn other(input: &ReportInput) -> Option<Section> {
-    let known = |check: &str| {
-        check.starts_with("aws.iam.")
-            || check.starts_with("aws.cloudtrail.")
-            || check.starts_with("entra.")
-            || is_posture(check)
-    };
+    let known = |check: &str| input.catalog.get(check).is_some_and(|c| SECTIONS.contains(&c.section.as_str()));
     if input.results.iter().all(|r| known(&r.check)) {
         return None;
     }

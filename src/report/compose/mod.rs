@@ -7,6 +7,9 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+pub(crate) use analyses::SECTIONS;
+
 use crate::catalog::Catalog;
 use crate::config::Thresholds;
 use crate::diagnostic::Diagnostic;

@@ -49,7 +49,13 @@ fn accounts(input: &ReportInput) -> String {
         .artifacts
         .iter()
         .filter_map(|a| a.account.as_deref())
-        .chain(input.results.iter().filter(|r| !r.check.starts_with("entra.")).filter_map(|r| r.account.as_deref()))
+        .chain(
+            input
+                .results
+                .iter()
+                .filter(|r| !input.catalog.in_section(&r.check, "entra"))
+                .filter_map(|r| r.account.as_deref()),
+        )
         .collect();
     if set.is_empty() { "none identified".into() } else { set.into_iter().collect::<Vec<_>>().join(", ") }
 }
