@@ -15,7 +15,7 @@ use crate::report::publish::MANIFEST_NAME;
 
 /// The evidence now, against the manifest embedded in the report.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     pub unchanged: usize,
     /// (path, SHA-256 in the manifest, SHA-256 now)
     pub changed: Vec<(String, String, String)>,
@@ -24,7 +24,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    pub fn matches(&self) -> bool {
+    pub(crate) fn matches(&self) -> bool {
         self.changed.is_empty() && self.missing.is_empty() && self.added.is_empty()
     }
 }
@@ -63,7 +63,7 @@ fn labels_in_order<'p>(paths: impl Iterator<Item = &'p str>) -> Vec<String> {
 /// Re-hashes `roots` (reading archives as `analyze` does) and compares with `manifest`. The roots
 /// may have been moved or renamed since: when as many roots are given as the manifest has, each is
 /// matched to the manifest's root in the same position.
-pub fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limits) -> Result<Comparison> {
+pub(crate) fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limits) -> Result<Comparison> {
     let manifest: ManifestFile =
         serde_json::from_slice(manifest).context("the embedded manifest.json is not readable")?;
     let mut now: Vec<(String, String)> = Vec::new();
@@ -98,7 +98,7 @@ pub fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limits) -> 
     Ok(comparison)
 }
 
-pub fn verify(args: &VerifyArgs) -> Result<u8> {
+pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
     let shown = args.report.display().to_string();
     let verification = crate::signing::verify(&pdf).with_context(|| format!("{shown} is not a readable PDF"))?;
@@ -206,7 +206,7 @@ pub fn verify(args: &VerifyArgs) -> Result<u8> {
     }
 }
 
-pub fn keygen(args: &KeygenArgs) -> Result<u8> {
+pub(crate) fn keygen(args: &KeygenArgs) -> Result<u8> {
     if args.name.trim().is_empty() {
         return Err(anyhow!("--name must not be empty"));
     }

@@ -15,7 +15,7 @@ const EMBEDDED: [&str; 2] =
 /// Severity, most urgent first, so sorting ascending puts what matters most on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Critical,
     High,
     Medium,
@@ -24,10 +24,10 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] =
+    pub(crate) const ALL: [Severity; 5] =
         [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
             Severity::High => "high",
@@ -38,7 +38,7 @@ impl Severity {
     }
 
     /// Gap-register priority: P1 for critical down to P5 for info.
-    pub fn priority(self) -> &'static str {
+    pub(crate) fn priority(self) -> &'static str {
         match self {
             Severity::Critical => "P1",
             Severity::High => "P2",
@@ -67,7 +67,7 @@ impl FromStr for Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckInfo {
+pub(crate) struct CheckInfo {
     pub id: String,
     /// The report section that presents the check's results (`credentials`, `cloudtrail`, `entra`,
     /// `posture`); a section the report does not know lists them under "other checks".
@@ -88,7 +88,7 @@ pub struct CheckInfo {
 
 impl CheckInfo {
     /// The rule text with the thresholds in force written in.
-    pub fn rule_with(&self, thresholds: &Thresholds) -> String {
+    pub(crate) fn rule_with(&self, thresholds: &Thresholds) -> String {
         thresholds
             .named()
             .iter()
@@ -103,12 +103,12 @@ struct CatalogFile {
 }
 
 #[derive(Debug, Clone)]
-pub struct Catalog {
+pub(crate) struct Catalog {
     pub checks: Vec<CheckInfo>,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum CatalogError {
+pub(crate) enum CatalogError {
     #[error("check catalog is not valid TOML: {0}")]
     Toml(#[from] toml::de::Error),
     #[error("check catalog lists {0} twice")]
@@ -117,11 +117,11 @@ pub enum CatalogError {
 
 impl Catalog {
     /// The catalog built into this binary.
-    pub fn embedded() -> Result<Catalog, CatalogError> {
+    pub(crate) fn embedded() -> Result<Catalog, CatalogError> {
         Catalog::parse(&EMBEDDED.join("\n"))
     }
 
-    pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
+    pub(crate) fn parse(text: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile = toml::from_str(text)?;
         let mut seen = std::collections::BTreeSet::new();
         for check in &file.check {
@@ -132,12 +132,12 @@ impl Catalog {
         Ok(Catalog { checks: file.check })
     }
 
-    pub fn get(&self, id: &str) -> Option<&CheckInfo> {
+    pub(crate) fn get(&self, id: &str) -> Option<&CheckInfo> {
         self.checks.iter().find(|c| c.id == id)
     }
 
     /// Whether the report presents `check` in `section` (an unknown check in none).
-    pub fn in_section(&self, check: &str, section: &str) -> bool {
+    pub(crate) fn in_section(&self, check: &str, section: &str) -> bool {
         self.get(check).is_some_and(|c| c.section == section)
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 /// Thresholds of DESIGN.md §8. Unknown keys are refused so a typo cannot silently keep a default.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
-pub struct Thresholds {
+pub(crate) struct Thresholds {
     pub key_rotation_days: i64,
     pub unused_credential_days: i64,
     pub stale_account_days: i64,
@@ -46,7 +46,7 @@ impl Default for Thresholds {
 
 impl Thresholds {
     /// The value named `{name}` in catalog rule text, for showing a check's rule with the numbers in force.
-    pub fn named(&self) -> [(&'static str, i64); 11] {
+    pub(crate) fn named(&self) -> [(&'static str, i64); 11] {
         [
             ("key_rotation_days", self.key_rotation_days),
             ("unused_credential_days", self.unused_credential_days),
@@ -66,7 +66,7 @@ impl Thresholds {
 /// Bounds on what one input may cost to read, so a zip or gzip bomb is refused, not obeyed.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Largest content one file or archive member may expand to. 1 GiB is far above any real
     /// credential report or CloudTrail object (those are rarely over 100 MB uncompressed) and still
     /// fits twice over in a laptop's memory with one member in flight per core.
@@ -88,7 +88,7 @@ impl Default for Limits {
 /// becomes `excepted` until `expires` (inclusive).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct Exception {
+pub(crate) struct Exception {
     pub check: String,
     pub resource: String,
     pub reason: String,
@@ -98,7 +98,7 @@ pub struct Exception {
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     pub engagement: Option<String>,
     pub thresholds: Thresholds,
     pub limits: Limits,
@@ -106,7 +106,7 @@ pub struct Config {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     #[error("cannot read config {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error("config {path} is not valid: {message}")]
@@ -114,13 +114,13 @@ pub enum ConfigError {
 }
 
 impl Config {
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
         Config::parse(&text).map_err(|message| ConfigError::Invalid { path: shown, message })
     }
 
-    pub fn parse(text: &str) -> Result<Config, String> {
+    pub(crate) fn parse(text: &str) -> Result<Config, String> {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.validate()?;
         Ok(config)

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     pub file: String,
     /// Line, record or field inside the file (`line 7`, `Content line 3`, `GeneratedTime`), if any.
     pub locator: Option<String>,
@@ -12,7 +12,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(file: &str, locator: Option<String>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn new(file: &str, locator: Option<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic { file: file.to_string(), locator, message: message.into() }
     }
 }

@@ -1,20 +1,27 @@
 //! gapscope: an offline SOC 2 gap analysis of cloud infrastructure from exported evidence.
 //!
-//! The pipeline runs one way (DESIGN.md §3): `evidence` (discover, recognise) → `formats` (parse) →
-//! `facts` → `checks` → `results` → `report` (render). `app` wires it for each subcommand.
+//! The pipeline runs one way (DESIGN.md §3): `evidence` (discover, recognise with the registry of
+//! kinds, read) → `formats` (parse) → `facts` → `checks` → `results` → `report` (render). `app`
+//! wires it for each subcommand. The library's public surface is what the binary, the tests and the
+//! fuzz targets need: the command line and its runner, signing and verification of a report, and the
+//! list of AWS CLI exports gapscope reads; everything else is private to the crate.
 
-pub mod app;
-pub mod attest;
-pub mod catalog;
-pub mod checks;
+mod app;
+mod attest;
+mod catalog;
+mod checks;
 pub mod cli;
-pub mod collect;
-pub mod config;
-pub mod diagnostic;
-pub mod evidence;
-pub mod facts;
-pub mod formats;
-pub mod report;
-pub mod results;
+mod collect;
+mod config;
+mod diagnostic;
+mod evidence;
+mod facts;
+mod formats;
+mod report;
+mod results;
 pub mod signing;
-pub mod timefmt;
+mod timefmt;
+
+pub use app::run;
+/// The AWS CLI exports gapscope reads, with the command that writes each (for the README's table).
+pub use formats::aws::posture::PostureKind;

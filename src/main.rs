@@ -7,7 +7,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = gapscope::cli::Cli::parse();
-    match gapscope::app::run(cli) {
+    match gapscope::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             // A closed pipe (`gapscope checks | head`) is the reader's choice, not a failure.

@@ -11,7 +11,7 @@ use crate::config::Exception;
 use crate::facts::EvidenceRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExceptionRef {
+pub(crate) struct ExceptionRef {
     pub reason: String,
     pub approved_by: String,
     pub expires: NaiveDate,
@@ -19,7 +19,7 @@ pub struct ExceptionRef {
 
 /// One result of `findings.json` (DESIGN.md §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckResult {
+pub(crate) struct CheckResult {
     pub check: String,
     pub status: Status,
     pub severity: Severity,
@@ -36,7 +36,7 @@ pub struct CheckResult {
 
 /// What became of one `[[exceptions]]` entry in this run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExceptionUse {
+pub(crate) struct ExceptionUse {
     pub check: String,
     pub resource: String,
     pub reason: String,
@@ -55,11 +55,11 @@ pub struct ExceptionUse {
 
 #[derive(Debug, thiserror::Error)]
 #[error("rule {0} produced a result but the catalog has no entry for it")]
-pub struct MissingCatalogEntry(pub String);
+pub(crate) struct MissingCatalogEntry(pub String);
 
 /// Builds sorted results. `as_of_day` decides whether an exception has expired (it applies through
 /// its `expires` day); without an as-of no exception is considered expired.
-pub fn build(
+pub(crate) fn build(
     outcomes: Vec<Outcome>,
     catalog: &Catalog,
     exceptions: &[Exception],

@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-pub type Instant = DateTime<Utc>;
+pub(crate) type Instant = DateTime<Utc>;
 
 /// Parses an evidence timestamp: RFC 3339 with `Z` or an offset, the same without a zone (taken as
 /// UTC, as AWS exports are), or with a `+0000`-style offset. Returns `None` for anything else.
-pub fn parse_timestamp(text: &str) -> Option<Instant> {
+pub(crate) fn parse_timestamp(text: &str) -> Option<Instant> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -29,7 +29,7 @@ pub fn parse_timestamp(text: &str) -> Option<Instant> {
 }
 
 /// Parses a user-given instant: RFC 3339, or a bare `YYYY-MM-DD` meaning 00:00 UTC of that day.
-pub fn parse_as_of(text: &str) -> Result<Instant, String> {
+pub(crate) fn parse_as_of(text: &str) -> Result<Instant, String> {
     if let Ok(day) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     }
@@ -39,39 +39,39 @@ pub fn parse_as_of(text: &str) -> Result<Instant, String> {
 }
 
 /// Whole days from `t` to `as_of`, rounded down; negative when `t` lies after `as_of`.
-pub fn age_days(as_of: Instant, t: Instant) -> i64 {
+pub(crate) fn age_days(as_of: Instant, t: Instant) -> i64 {
     (as_of - t).num_seconds().div_euclid(86_400)
 }
 
 /// `2026-09-30T17:45:12Z`: the one spelling of an instant in gapscope's outputs.
-pub fn format_instant(t: Instant) -> String {
+pub(crate) fn format_instant(t: Instant) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// An instant from epoch seconds, as the CloudTrail tallies keep time.
-pub fn from_epoch(seconds: i64) -> Option<Instant> {
+pub(crate) fn from_epoch(seconds: i64) -> Option<Instant> {
     DateTime::from_timestamp(seconds, 0)
 }
 
 /// [`format_instant`] of epoch seconds (the bare number for one chrono cannot represent).
-pub fn format_epoch(seconds: i64) -> String {
+pub(crate) fn format_epoch(seconds: i64) -> String {
     from_epoch(seconds).map(format_instant).unwrap_or_else(|| seconds.to_string())
 }
 
 /// `2026-09-30`: the UTC day of an instant.
-pub fn format_day(t: Instant) -> String {
+pub(crate) fn format_day(t: Instant) -> String {
     t.format("%Y-%m-%d").to_string()
 }
 
 /// An observation period of whole UTC days, both ends inclusive (`--period FROM..TO`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
+pub(crate) struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
 
 impl Period {
-    pub fn parse(text: &str) -> Result<Period, String> {
+    pub(crate) fn parse(text: &str) -> Result<Period, String> {
         let (from, to) =
             text.split_once("..").ok_or_else(|| format!("'{text}' is not FROM..TO (e.g. 2026-07-01..2026-09-30)"))?;
         let day = |s: &str| {
@@ -88,7 +88,7 @@ impl Period {
 
 /// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin. Unset is
 /// `None`; a value that is not a number of seconds is an error, never silently ignored.
-pub fn source_date_epoch() -> Result<Option<Instant>, String> {
+pub(crate) fn source_date_epoch() -> Result<Option<Instant>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => {
             let seconds: i64 =

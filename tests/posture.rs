@@ -182,7 +182,7 @@ fn generated_bundle_recorded_as_wrapped_responses_gives_the_same_verdicts() {
 
 #[test]
 fn readme_lists_every_supported_export_with_its_command() {
-    use gapscope::formats::aws::posture::PostureKind;
+    use gapscope::PostureKind;
     let readme = std::fs::read_to_string(common::crate_dir().join("README.md")).unwrap();
     for (kind, label, command) in PostureKind::all() {
         if kind == PostureKind::ErrorResponse {

@@ -83,7 +83,7 @@ fn ecdsa_signer() -> Signer {
 fn rsa_signer() -> Signer {
     use rsa::pkcs8::EncodePrivateKey as _;
     let key = rsa::RsaPrivateKey::new(&mut ChaCha20Rng::seed_from_u64(4), 2048).unwrap();
-    let pem = key.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+    let pem = key.to_pkcs8_pem(pkcs8::LineEnding::LF).unwrap();
     let pair = rcgen::KeyPair::from_pem_and_sign_algo(&pem, &rcgen::PKCS_RSA_SHA256).unwrap();
     let mut params = rcgen::CertificateParams::default();
     let mut dn = rcgen::DistinguishedName::new();

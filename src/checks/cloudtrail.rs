@@ -12,7 +12,7 @@ use crate::facts::cloudtrail::facts::CloudTrailFacts;
 use crate::facts::cloudtrail::integrity::Verdict;
 use crate::timefmt::format_epoch;
 
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     Rule { id: "aws.cloudtrail.archive_region_gap", evaluate: archive_region_gap },
     Rule { id: "aws.cloudtrail.archive_region_missing", evaluate: archive_region_missing },
     Rule { id: "aws.cloudtrail.logging_tampered", evaluate: logging_tampered },

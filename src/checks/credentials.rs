@@ -8,7 +8,7 @@ use crate::facts::{AssessedReport, Facts};
 use crate::formats::aws::credential_report::{CredentialRow, Field, Flag, KeySlot, Timestamp};
 use crate::timefmt::{Instant, age_days, format_day};
 
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     Rule { id: "aws.iam.root_access_keys", evaluate: root_access_keys },
     Rule { id: "aws.iam.root_mfa", evaluate: root_mfa },
     Rule { id: "aws.iam.root_recent_use", evaluate: root_recent_use },

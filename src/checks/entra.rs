@@ -14,7 +14,7 @@ use crate::formats::entra::model::{
 };
 use crate::timefmt::{Instant, age_days, format_day, format_instant};
 
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     Rule { id: "entra.signin.single_factor", evaluate: single_factor },
     Rule { id: "entra.signin.legacy_auth", evaluate: legacy_auth },
     Rule { id: "entra.users.stale_member", evaluate: stale_member },

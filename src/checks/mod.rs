@@ -1,21 +1,21 @@
 //! Checks: pure functions over facts, one per catalog id. They decide pass, fail or unknown for
 //! every member of a check's population; severity, mappings and wording come from the catalog.
 
-pub mod cloudtrail;
-pub mod credentials;
-pub mod entra;
-pub mod posture;
-pub mod trails;
+pub(crate) mod cloudtrail;
+pub(crate) mod credentials;
+pub(crate) mod entra;
+pub(crate) mod posture;
+pub(crate) mod trails;
 
 use serde::Serialize;
 
 use crate::config::Thresholds;
-pub use crate::facts::EvidenceRef;
+pub(crate) use crate::facts::EvidenceRef;
 use crate::facts::Facts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
     /// A failure covered by an accepted-risk exception in gapscope.toml.
@@ -24,20 +24,9 @@ pub enum Status {
     Unknown,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Excepted => "excepted",
-            Status::Unknown => "unknown",
-        }
-    }
-}
-
 /// What a rule says about one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub check: &'static str,
     pub status: Status,
     pub resource: String,
@@ -49,22 +38,22 @@ pub struct Outcome {
 
 /// A rule: given its own catalog id (the rule table is the one place that names it), the facts and
 /// the thresholds, what it says about every member of its population.
-pub type Evaluate = fn(&'static str, &Facts, &Thresholds) -> Vec<Outcome>;
+pub(crate) type Evaluate = fn(&'static str, &Facts, &Thresholds) -> Vec<Outcome>;
 
 /// A rule registered under its catalog id.
-pub struct Rule {
+pub(crate) struct Rule {
     pub id: &'static str,
     pub evaluate: Evaluate,
 }
 
 impl Rule {
-    pub fn run(&self, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+    pub(crate) fn run(&self, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
         (self.evaluate)(self.id, facts, thresholds)
     }
 }
 
 /// Every rule gapscope has. The catalog test proves each has a catalog entry and vice versa.
-pub fn rules() -> Vec<&'static Rule> {
+pub(crate) fn rules() -> Vec<&'static Rule> {
     [credentials::RULES, trails::RULES, cloudtrail::RULES, entra::RULES]
         .into_iter()
         .flatten()
@@ -73,7 +62,7 @@ pub fn rules() -> Vec<&'static Rule> {
 }
 
 /// Runs every rule over the facts.
-pub fn evaluate_all(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
+pub(crate) fn evaluate_all(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
     rules().iter().flat_map(|rule| rule.run(facts, thresholds)).collect()
 }
 

@@ -10,7 +10,7 @@ use crate::facts::Facts;
 use crate::facts::cloudtrail::trails::{Source, TrailView};
 use crate::formats::aws::trail_config::ManagementEvents;
 
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     Rule { id: "aws.cloudtrail.multi_region_trail", evaluate: multi_region_trail },
     Rule { id: "aws.cloudtrail.trail_logging", evaluate: trail_logging },
     Rule { id: "aws.cloudtrail.log_file_validation", evaluate: log_file_validation },

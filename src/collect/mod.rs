@@ -17,7 +17,7 @@ const ENTRA_SCRIPT: &str = include_str!("../../templates/collect/entra.ps1");
 const VERSION_MARK: &str = "@GAPSCOPE_VERSION@";
 
 #[derive(Debug, thiserror::Error)]
-pub enum CollectError {
+pub(crate) enum CollectError {
     #[error("{}: already exists; pass --force to replace it", .path.display())]
     Exists { path: PathBuf },
     #[error("{}: cannot write the script", .path.display())]
@@ -29,7 +29,7 @@ pub enum CollectError {
 }
 
 /// The script for `target`, as the client runs it.
-pub fn script(target: CollectTarget) -> String {
+pub(crate) fn script(target: CollectTarget) -> String {
     let template = match target {
         CollectTarget::Aws => AWS_SCRIPT,
         CollectTarget::Entra => ENTRA_SCRIPT,
@@ -39,7 +39,7 @@ pub fn script(target: CollectTarget) -> String {
 
 /// Writes `text` to `path`, executable by everyone (0755) on unix. An existing file is kept unless
 /// `force`: a script the client may have edited is never replaced silently.
-pub fn write_script(path: &Path, text: &str, force: bool) -> Result<(), CollectError> {
+pub(crate) fn write_script(path: &Path, text: &str, force: bool) -> Result<(), CollectError> {
     let write_error = |source| CollectError::Write { path: path.to_path_buf(), source };
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
@@ -66,7 +66,7 @@ pub fn write_script(path: &Path, text: &str, force: bool) -> Result<(), CollectE
 }
 
 /// `gapscope collect`: the script on stdout, or in `--out`.
-pub fn run(args: &CollectArgs, quiet: bool) -> Result<u8> {
+pub(crate) fn run(args: &CollectArgs, quiet: bool) -> Result<u8> {
     let text = script(args.target);
     let Some(path) = &args.out else {
         let mut out = std::io::stdout().lock();

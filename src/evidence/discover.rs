@@ -23,7 +23,7 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// One file or archive member, as found.
 #[derive(Debug)]
-pub struct Input {
+pub(crate) struct Input {
     /// Display path: the root's own name, then `/`-joined folders, `!` entering an archive member.
     pub path: String,
     /// Bytes as stored: a file's size on disk, a member's uncompressed size.
@@ -74,7 +74,7 @@ impl Input {
 
     /// Decodes gzip content that discovery left for later, bounded by `limits` as discovery would
     /// have; a no-op for every other input. Call it before reading `content`.
-    pub fn decode(&mut self, limits: &Limits) {
+    pub(crate) fn decode(&mut self, limits: &Limits) {
         if let Some(raw) = self.pending_gzip.take() {
             let decoded = gunzip_bounded(&raw, limits);
             drop(raw);
@@ -84,14 +84,14 @@ impl Input {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum DiscoverError {
+pub(crate) enum DiscoverError {
     #[error("evidence root {path} cannot be read")]
     Root { path: String, source: io::Error },
 }
 
 /// Checks every root is readable, then walks them in the order given, passing each input to `sink`.
 /// Only an unreadable root is an error; anything wrong inside a root becomes an input's `problem`.
-pub fn discover(roots: &[PathBuf], limits: &Limits, sink: &mut dyn FnMut(Input)) -> Result<(), DiscoverError> {
+pub(crate) fn discover(roots: &[PathBuf], limits: &Limits, sink: &mut dyn FnMut(Input)) -> Result<(), DiscoverError> {
     for root in roots {
         std::fs::metadata(root).map_err(|source| DiscoverError::Root { path: root.display().to_string(), source })?;
     }
@@ -480,7 +480,7 @@ fn over_limit(limit: u64, what: &str) -> String {
     format!("refused: {what} is larger than the {} limit (max_member_bytes)", human_bytes(limit))
 }
 
-pub fn human_bytes(n: u64) -> String {
+pub(crate) fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = n as f64;
     let mut unit = 0;

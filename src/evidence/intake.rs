@@ -15,13 +15,13 @@ use crate::diagnostic::Diagnostic;
 use crate::facts::Evidence;
 use crate::facts::cloudtrail::aggregate::{Aggregate, Dedupe};
 
-pub const KIND_ZIP: &str = "zip archive";
-pub const KIND_UNRECOGNISED: &str = "unrecognised";
-pub const KIND_UNREADABLE: &str = "unreadable";
+pub(crate) const KIND_ZIP: &str = "zip archive";
+pub(crate) const KIND_UNRECOGNISED: &str = "unrecognised";
+pub(crate) const KIND_UNREADABLE: &str = "unreadable";
 
 /// One line of `manifest.json`: an input and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestEntry {
+pub(crate) struct ManifestEntry {
     pub path: String,
     pub size: u64,
     pub sha256: String,
@@ -38,7 +38,7 @@ pub struct ManifestEntry {
 
 /// An input after recognition and parsing.
 #[derive(Debug)]
-pub struct Processed {
+pub(crate) struct Processed {
     pub entry: ManifestEntry,
     /// What a used input gives the facts, and where the inventory places it.
     pub used: Option<(Evidence, Placement)>,
@@ -46,20 +46,20 @@ pub struct Processed {
 }
 
 /// Everything read: each input's outcome, sorted by path, and the merged CloudTrail tallies.
-pub struct Intake {
+pub(crate) struct Intake {
     pub processed: Vec<Processed>,
     pub cloudtrail: Aggregate,
 }
 
 /// How CloudTrail records are counted for this run.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RecordScope {
+pub(crate) struct RecordScope {
     /// Inclusive first and last UTC day (days since 1970) of `--period`.
     pub period: Option<(i32, i32)>,
 }
 
 /// Reads all roots with `jobs` workers; `progress` is called once per input read.
-pub fn read_evidence(
+pub(crate) fn read_evidence(
     roots: &[std::path::PathBuf],
     limits: &Limits,
     jobs: usize,

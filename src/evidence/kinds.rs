@@ -26,7 +26,7 @@ use crate::formats::entra::signins::{self, SignInLayout};
 use crate::timefmt::format_instant;
 
 /// One kind of evidence.
-pub struct Kind {
+pub(crate) struct Kind {
     /// The registry's name for the kind (stable; tests and `recognise` name kinds by it).
     pub name: &'static str,
     /// Every label `read` can write as the manifest's and inventory's `kind`.
@@ -52,7 +52,7 @@ impl std::fmt::Debug for Kind {
 
 /// What a kind's sniffer saw that its reader needs (a layout, an export type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
+pub(crate) enum Variant {
     Only,
     SignIns(SignInLayout),
     Directory(DirectoryKind),
@@ -60,7 +60,7 @@ pub enum Variant {
 }
 
 /// One input being read, with what the run shares between inputs.
-pub struct Reading<'a> {
+pub(crate) struct Reading<'a> {
     pub path: &'a str,
     pub sha256: &'a str,
     pub content: &'a [u8],
@@ -74,7 +74,7 @@ pub struct Reading<'a> {
 
 /// What reading an input gave: its manifest fields, and the evidence if it is used.
 #[derive(Debug, Default)]
-pub struct Read {
+pub(crate) struct Read {
     pub label: &'static str,
     pub records_read: Option<usize>,
     pub records_rejected: Option<usize>,
@@ -89,7 +89,7 @@ pub struct Read {
 
 /// Where the inventory shows a used input: its account or tenant, its own as-of, its records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Placement {
+pub(crate) struct Placement {
     pub account: Option<String>,
     pub as_of: Option<String>,
     pub records: usize,
@@ -111,7 +111,7 @@ impl Read {
 }
 
 /// Every kind, in the order its sniffer is asked within a stage (DESIGN.md §3 "recognise").
-pub static KINDS: &[Kind] = &[
+pub(crate) static KINDS: &[Kind] = &[
     Kind {
         name: "aws.iam.credential_report (json)",
         labels: || vec![LABEL_CREDENTIAL_REPORT_JSON],
@@ -310,10 +310,10 @@ pub static KINDS: &[Kind] = &[
     },
 ];
 
-pub const LABEL_CREDENTIAL_REPORT_CSV: &str = "aws.iam.credential_report (csv)";
-pub const LABEL_CREDENTIAL_REPORT_JSON: &str = "aws.iam.credential_report (json)";
-pub const LABEL_CLOUDTRAIL_LOG: &str = "aws.cloudtrail.log";
-pub const LABEL_CLOUDTRAIL_LOOKUP: &str = "aws.cloudtrail.lookup_events";
+pub(crate) const LABEL_CREDENTIAL_REPORT_CSV: &str = "aws.iam.credential_report (csv)";
+pub(crate) const LABEL_CREDENTIAL_REPORT_JSON: &str = "aws.iam.credential_report (json)";
+pub(crate) const LABEL_CLOUDTRAIL_LOG: &str = "aws.cloudtrail.log";
+pub(crate) const LABEL_CLOUDTRAIL_LOOKUP: &str = "aws.cloudtrail.lookup_events";
 
 /// CloudTrail log files are most of the volume and may be truncated: their first key decides
 /// without a scan of the whole file (which a truncated file would fail); the key anywhere at the

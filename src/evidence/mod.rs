@@ -1,10 +1,9 @@
 //! Evidence intake: finding every file and archive member under the roots (`discover`) and telling
 //! what kind of export each one is from its content (`recognise`).
 
-pub mod discover;
-pub mod intake;
-pub mod kinds;
-pub mod recognise;
+pub(crate) mod discover;
+pub(crate) mod intake;
+pub(crate) mod kinds;
+pub(crate) mod recognise;
 
-pub use discover::{DiscoverError, Input, discover};
-pub use recognise::{Recognised, recognise};
+pub(crate) use discover::{DiscoverError, Input, discover};

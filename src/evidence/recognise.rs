@@ -14,7 +14,7 @@ use crate::formats::common::{csv_header_columns, looks_binary, strip_bom};
 /// When a kind's sniffer is asked, in this order. Cheap looks come first so the bulk of the evidence
 /// (CloudTrail log files) is decided by its first key, before anything scans a whole file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// A JSON object whose first key decides (read without looking further; a truncated log still counts).
     FirstKey,
     /// Sniffers that read a CSV header or a first record themselves (Entra exports).
@@ -26,11 +26,11 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [Stage::FirstKey, Stage::Shape, Stage::Keys, Stage::Text];
+    pub(crate) const ALL: [Stage; 4] = [Stage::FirstKey, Stage::Shape, Stage::Keys, Stage::Text];
 }
 
 /// The content prepared for sniffing: the look each stage needs is computed once, when first asked.
-pub struct Sniff<'a> {
+pub(crate) struct Sniff<'a> {
     /// The content without its byte-order mark.
     pub text: &'a [u8],
     first: Option<u8>,
@@ -40,20 +40,20 @@ pub struct Sniff<'a> {
 }
 
 impl<'a> Sniff<'a> {
-    pub fn new(content: &'a [u8]) -> Sniff<'a> {
+    pub(crate) fn new(content: &'a [u8]) -> Sniff<'a> {
         let text = strip_bom(content);
         let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
         Sniff { text, first, first_key: OnceCell::new(), keys: OnceCell::new(), columns: OnceCell::new() }
     }
 
     /// The first key of a JSON object, if the content is one.
-    pub fn first_key(&self) -> Option<&str> {
+    pub(crate) fn first_key(&self) -> Option<&str> {
         self.first_key.get_or_init(|| if self.first == Some(b'{') { first_key(self.text) } else { None }).as_deref()
     }
 
     /// The top-level keys of a JSON object (of `data` in a recorded `{"status_code", "data"}` response);
     /// `None` when the content is not a readable JSON object.
-    pub fn keys(&self) -> Option<&BTreeSet<String>> {
+    pub(crate) fn keys(&self) -> Option<&BTreeSet<String>> {
         self.keys_or_why().as_ref().ok()
     }
 
@@ -78,7 +78,7 @@ impl<'a> Sniff<'a> {
     }
 
     /// The lower-cased columns of a CSV header (two at least), `None` for binary data or other text.
-    pub fn csv_columns(&self) -> Option<&[String]> {
+    pub(crate) fn csv_columns(&self) -> Option<&[String]> {
         self.columns.get_or_init(|| csv_header_columns(self.text)).as_deref()
     }
 
@@ -95,22 +95,12 @@ impl<'a> Sniff<'a> {
 /// What an input was recognised as: a kind of the registry with what its sniffer saw, or nothing
 /// with a guess of what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recognised {
+pub(crate) enum Recognised {
     Kind(&'static Kind, Variant),
     Unrecognised(String),
 }
 
-impl Recognised {
-    /// The registry name of the kind, `None` when unrecognised.
-    pub fn name(&self) -> Option<&'static str> {
-        match self {
-            Recognised::Kind(kind, _) => Some(kind.name),
-            Recognised::Unrecognised(_) => None,
-        }
-    }
-}
-
-pub fn recognise(content: &[u8]) -> Recognised {
+pub(crate) fn recognise(content: &[u8]) -> Recognised {
     let sniff = Sniff::new(content);
     for stage in Stage::ALL {
         if !sniff.reaches(stage) {
@@ -201,7 +191,7 @@ fn first_key(text: &[u8]) -> Option<String> {
 
 /// The keys of a top-level JSON object, skipping every value without building it, so sniffing a
 /// large export costs one scan and no allocation per record.
-pub fn top_level_keys(text: &[u8]) -> Result<BTreeSet<String>, serde_json::Error> {
+pub(crate) fn top_level_keys(text: &[u8]) -> Result<BTreeSet<String>, serde_json::Error> {
     struct Keys;
     impl<'de> Visitor<'de> for Keys {
         type Value = BTreeSet<String>;

@@ -9,7 +9,7 @@ use crate::timefmt::{Instant, age_days, format_instant};
 
 /// Where a report's as-of came from; said in the outputs because an auditor must know it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AsOfSource {
+pub(crate) enum AsOfSource {
     /// `--as-of` was given.
     Override,
     /// The report's own `GeneratedTime`.
@@ -21,7 +21,7 @@ pub enum AsOfSource {
 }
 
 #[derive(Debug, Clone)]
-pub struct AssessedReport {
+pub(crate) struct AssessedReport {
     pub report: CredentialReport,
     pub as_of: Instant,
     pub as_of_source: AsOfSource,
@@ -29,14 +29,14 @@ pub struct AssessedReport {
 
 /// A report that was read but not used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Superseded {
+pub(crate) struct Superseded {
     pub file: String,
     pub reason: String,
 }
 
 /// How facts were assembled: what was set aside and what an auditor must be told about time.
 #[derive(Debug, Default)]
-pub struct Assembly {
+pub(crate) struct Assembly {
     pub facts: Facts,
     pub superseded: Vec<Superseded>,
     pub notes: Vec<String>,
@@ -50,7 +50,7 @@ const SUSPICIOUS_GAP_DAYS: i64 = 366;
 /// Picks, per account, the credential report to assess: identical copies (the same CSV exported as
 /// JSON and as a file) collapse into one, preferring the copy with a `GeneratedTime`; of different
 /// reports of one account the newest is used and the others are listed as superseded.
-pub fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<Instant>) -> Assembly {
+pub(crate) fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<Instant>) -> Assembly {
     let mut assembly = Assembly::default();
 
     let mut by_content: BTreeMap<String, Vec<CredentialReport>> = BTreeMap::new();

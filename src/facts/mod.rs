@@ -3,10 +3,10 @@
 //! configuration exports. Each domain merges its files here (copies, versions, accounts); checks
 //! read only this, never files.
 
-pub mod cloudtrail;
-pub mod credentials;
-pub mod entra;
-pub mod posture;
+pub(crate) mod cloudtrail;
+pub(crate) mod credentials;
+pub(crate) mod entra;
+pub(crate) mod posture;
 
 use serde::Serialize;
 
@@ -19,20 +19,20 @@ use cloudtrail::facts::{CloudTrailFacts, CloudTrailFiles, LogFile};
 use cloudtrail::integrity::DigestSeen;
 use cloudtrail::trails::ConfigFile;
 
-pub use credentials::{AsOfSource, Assembly, AssessedReport, Superseded, assemble};
+pub(crate) use credentials::{AsOfSource, Assembly, AssessedReport, assemble};
 
 #[derive(Debug, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// One credential report per account: the newest one in the evidence.
     pub credential_reports: Vec<AssessedReport>,
-    pub cloudtrail: cloudtrail::facts::CloudTrailFacts,
+    pub cloudtrail: CloudTrailFacts,
     pub entra: entra::EntraFacts,
     pub posture: posture::PostureFacts,
 }
 
 /// Where in the evidence a fact (and so a result) comes from, so an auditor can look it up.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct EvidenceRef {
+pub(crate) struct EvidenceRef {
     pub file: String,
     pub sha256: String,
     pub locator: String,
@@ -41,7 +41,7 @@ pub struct EvidenceRef {
 impl Facts {
     /// The run's as-of (DESIGN.md §5): the newest of the artifacts' own (a report's generation time,
     /// the end of the log period); undated reports have none.
-    pub fn as_of(&self) -> Option<Instant> {
+    pub(crate) fn as_of(&self) -> Option<Instant> {
         let reports = self.credential_reports.iter().filter(|r| r.as_of_source != AsOfSource::Undated).map(|r| r.as_of);
         reports.chain(self.cloudtrail.newest()).chain(self.entra.as_of).max()
     }
@@ -50,7 +50,7 @@ impl Facts {
 /// What a used input contributes to the facts, by the domain it feeds. CloudTrail records are not
 /// kept: they went into the run's [`Aggregate`] as they streamed.
 #[derive(Debug)]
-pub enum Evidence {
+pub(crate) enum Evidence {
     CredentialReport(CredentialReport),
     LogFile(LogFile),
     TrailConfig(ConfigFile),
@@ -64,7 +64,7 @@ pub enum Evidence {
 
 /// The evidence of every used input, gathered by domain until the facts are built from it.
 #[derive(Debug, Default)]
-pub struct Collected {
+pub(crate) struct Collected {
     reports: Vec<CredentialReport>,
     cloudtrail: CloudTrailFiles,
     entra: Vec<entra::EntraFile>,
@@ -72,7 +72,7 @@ pub struct Collected {
 }
 
 impl Collected {
-    pub fn add(&mut self, evidence: Evidence) {
+    pub(crate) fn add(&mut self, evidence: Evidence) {
         match evidence {
             Evidence::CredentialReport(report) => self.reports.push(report),
             Evidence::LogFile(file) => self.cloudtrail.log_files.push(file),
@@ -85,7 +85,7 @@ impl Collected {
     }
 
     /// Merges each domain's files into its facts, with what an auditor must be told about them.
-    pub fn build(
+    pub(crate) fn build(
         self,
         records: Aggregate,
         as_of_override: Option<Instant>,

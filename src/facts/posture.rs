@@ -15,7 +15,7 @@ use crate::formats::common::account_from_arn;
 
 /// One used export with what its path said.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostureFile {
+pub(crate) struct PostureFile {
     pub path: String,
     pub sha256: String,
     pub kind: PostureKind,
@@ -31,7 +31,7 @@ pub struct PostureFile {
 impl PostureFile {
     /// A used export, placed in its account (owner ids or ARNs in the body, else the path) and region
     /// (the path). The bundle's-only-account fallback needs every file, so [`PostureFacts::new`] applies it.
-    pub fn new(
+    pub(crate) fn new(
         path: String,
         sha256: String,
         kind: PostureKind,
@@ -55,7 +55,7 @@ impl PostureFile {
         file
     }
 
-    pub fn evidence(&self, locator: impl Into<String>) -> EvidenceRef {
+    pub(crate) fn evidence(&self, locator: impl Into<String>) -> EvidenceRef {
         EvidenceRef { file: self.path.clone(), sha256: self.sha256.clone(), locator: locator.into() }
     }
 
@@ -90,7 +90,7 @@ impl PostureFile {
 
 /// A bucket and every export about it.
 #[derive(Debug, Clone, Default)]
-pub struct BucketEvidence {
+pub(crate) struct BucketEvidence {
     pub account: Option<String>,
     pub listed: Option<EvidenceRef>,
     pub block: Option<(PublicAccessBlock, EvidenceRef)>,
@@ -104,7 +104,7 @@ pub struct BucketEvidence {
 
 /// A KMS key and every export about it.
 #[derive(Debug, Clone, Default)]
-pub struct KeyEvidence {
+pub(crate) struct KeyEvidence {
     pub account: Option<String>,
     pub region: Option<String>,
     pub listed: Option<EvidenceRef>,
@@ -114,7 +114,7 @@ pub struct KeyEvidence {
 
 /// A snapshot (EBS or RDS) and its sharing permissions.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotEvidence {
+pub(crate) struct SnapshotEvidence {
     pub account: Option<String>,
     pub region: Option<String>,
     pub listed: Option<EvidenceRef>,
@@ -123,7 +123,7 @@ pub struct SnapshotEvidence {
 }
 
 #[derive(Debug, Default)]
-pub struct PostureFacts {
+pub(crate) struct PostureFacts {
     /// Every used export, sorted by path.
     pub files: Vec<PostureFile>,
     pub buckets: BTreeMap<String, BucketEvidence>,
@@ -142,7 +142,7 @@ pub struct PostureFacts {
 impl PostureFacts {
     /// `known_accounts`: every account the rest of the evidence names (credential reports, CloudTrail,
     /// trail configuration); when the bundle holds exactly one, files that do not say are its.
-    pub fn new(mut files: Vec<PostureFile>, known_accounts: &BTreeSet<String>) -> PostureFacts {
+    pub(crate) fn new(mut files: Vec<PostureFile>, known_accounts: &BTreeSet<String>) -> PostureFacts {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut accounts: BTreeSet<String> = known_accounts.clone();
         accounts.extend(files.iter().filter_map(|f| f.account.clone()));
@@ -175,13 +175,8 @@ impl PostureFacts {
     }
 
     /// The used exports of one kind.
-    pub fn of(&self, kind: PostureKind) -> impl Iterator<Item = &PostureFile> {
+    pub(crate) fn of(&self, kind: PostureKind) -> impl Iterator<Item = &PostureFile> {
         self.files.iter().filter(move |f| f.kind == kind)
-    }
-
-    /// Whether any export of the kinds the checks read was used.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 
     fn join(&mut self, file: &PostureFile) {
@@ -347,6 +342,6 @@ fn place(account: &mut Option<String>, region: &mut Option<String>, file: &Postu
 }
 
 /// A key id from an id or a key ARN (`arn:aws:kms:eu-west-1:111122223333:key/<id>`).
-pub fn key_id(id_or_arn: &str) -> &str {
+pub(crate) fn key_id(id_or_arn: &str) -> &str {
     id_or_arn.rsplit_once(":key/").map_or(id_or_arn, |(_, id)| id)
 }

@@ -4,12 +4,12 @@
 use serde_json::Value;
 
 /// The content without a UTF-8 byte-order mark (Windows tools write one).
-pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// How a JSON value is named in error messages ("is a string, expected a list").
-pub fn json_kind(value: &Value) -> &'static str {
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -21,7 +21,7 @@ pub fn json_kind(value: &Value) -> &'static str {
 }
 
 /// Content that is not text: a NUL byte, or invalid UTF-8 with too few printable bytes.
-pub fn looks_binary(text: &[u8]) -> bool {
+pub(crate) fn looks_binary(text: &[u8]) -> bool {
     let sample = &text[..text.len().min(4096)];
     text.contains(&0) || std::str::from_utf8(sample).is_err() && !looks_mostly_text(sample)
 }
@@ -33,7 +33,7 @@ fn looks_mostly_text(sample: &[u8]) -> bool {
 
 /// The lower-cased, unquoted columns of a CSV header line, when the text is not binary and the
 /// header has two columns at least.
-pub fn csv_header_columns(text: &[u8]) -> Option<Vec<String>> {
+pub(crate) fn csv_header_columns(text: &[u8]) -> Option<Vec<String>> {
     if looks_binary(text) {
         return None;
     }
@@ -45,7 +45,7 @@ pub fn csv_header_columns(text: &[u8]) -> Option<Vec<String>> {
 
 /// An ARN, `arn:partition:service:region:account:resource`, split into its parts (borrowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Arn<'a> {
+pub(crate) struct Arn<'a> {
     pub partition: &'a str,
     pub service: &'a str,
     pub region: &'a str,
@@ -56,7 +56,7 @@ pub struct Arn<'a> {
 
 impl<'a> Arn<'a> {
     /// Reads `text` as an ARN: `None` unless it starts with `arn:` and has at least the account part.
-    pub fn parse(text: &'a str) -> Option<Arn<'a>> {
+    pub(crate) fn parse(text: &'a str) -> Option<Arn<'a>> {
         let mut parts = text.strip_prefix("arn:")?.splitn(5, ':');
         Some(Arn {
             partition: parts.next()?,
@@ -68,14 +68,14 @@ impl<'a> Arn<'a> {
     }
 
     /// The account part when it is a 12-digit AWS account id.
-    pub fn account_id(&self) -> Option<&'a str> {
+    pub(crate) fn account_id(&self) -> Option<&'a str> {
         let a = self.account;
         (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())).then_some(a)
     }
 }
 
 /// The 12-digit account in an ARN (`arn:aws:cloudtrail:us-east-1:123456789012:trail/x`), if it has one.
-pub fn account_from_arn(arn: &str) -> Option<String> {
+pub(crate) fn account_from_arn(arn: &str) -> Option<String> {
     Arn::parse(arn)?.account_id().map(str::to_string)
 }
 

@@ -1,5 +1,5 @@
 //! One parser per export format, each turning recognised content into typed facts.
 
-pub mod aws;
-pub mod common;
-pub mod entra;
+pub(crate) mod aws;
+pub(crate) mod common;
+pub(crate) mod entra;

@@ -4,7 +4,7 @@
 
 /// A whole report. Everything the renderer needs is here: it reads no clock and no file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Document {
+pub(crate) struct Document {
     /// PDF title (document information and the viewer's title bar).
     pub title: String,
     /// Printed in every page's footer, so a loose page can be traced to its report.
@@ -22,7 +22,7 @@ pub struct Document {
 
 /// Page 1.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cover {
+pub(crate) struct Cover {
     pub title: String,
     pub subtitle: String,
     /// Label–value lines: engagement, as-of, period, accounts, generator version, signer.
@@ -32,13 +32,13 @@ pub struct Cover {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Section {
+pub(crate) struct Section {
     pub title: String,
     pub blocks: Vec<Block>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+pub(crate) enum Block {
     /// A sub-heading inside a section; never left alone at the bottom of a page.
     Heading(String),
     /// Wrapped body text.
@@ -57,7 +57,7 @@ pub enum Block {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(crate) enum Tone {
     Neutral,
     /// Passed / covered.
     Good,
@@ -72,20 +72,20 @@ pub enum Tone {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Callout {
+pub(crate) struct Callout {
     pub tone: Tone,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
     Center,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
+pub(crate) struct Column {
     pub title: String,
     /// Share of the table width, relative to the other columns' weights.
     pub weight: f32,
@@ -93,18 +93,18 @@ pub struct Column {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
+pub(crate) struct Cell {
     pub text: String,
     /// Tints the cell background; `Neutral` leaves it white.
     pub tone: Tone,
 }
 
 impl Cell {
-    pub fn plain(text: impl Into<String>) -> Cell {
+    pub(crate) fn plain(text: impl Into<String>) -> Cell {
         Cell { text: text.into(), tone: Tone::Neutral }
     }
 
-    pub fn toned(text: impl Into<String>, tone: Tone) -> Cell {
+    pub(crate) fn toned(text: impl Into<String>, tone: Tone) -> Cell {
         Cell { text: text.into(), tone }
     }
 }
@@ -112,7 +112,7 @@ impl Cell {
 /// A table whose rows wrap their text and break across pages, the header repeated on each page.
 /// A row is never split across pages unless it alone is taller than a page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub(crate) struct Table {
     pub columns: Vec<Column>,
     /// Each row has one cell per column.
     pub rows: Vec<Vec<Cell>>,
@@ -121,7 +121,7 @@ pub struct Table {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub value: u64,
     pub total: u64,
@@ -129,20 +129,20 @@ pub struct Bar {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct BarChart {
+pub(crate) struct BarChart {
     pub title: String,
     pub bars: Vec<Bar>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bin {
+pub(crate) struct Bin {
     pub label: String,
     pub count: u64,
     pub tone: Tone,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Histogram {
+pub(crate) struct Histogram {
     pub title: String,
     /// Caption under the bins ("key age in days").
     pub x_label: String,
@@ -150,7 +150,7 @@ pub struct Histogram {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeatCell {
+pub(crate) enum HeatCell {
     /// Outside the observation period or the region's scope: drawn blank.
     OutOfScope,
     /// In scope but no record: drawn as a marked gap.
@@ -162,7 +162,7 @@ pub enum HeatCell {
 /// Rows (account/region) × columns (UTC days). Wide periods are drawn in several bands of columns,
 /// one under the other, each with its own day labels, so a year of days stays legible.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HeatMap {
+pub(crate) struct HeatMap {
     pub title: String,
     pub row_labels: Vec<String>,
     /// One label per column (YYYY-MM-DD); the renderer prints as many as fit.

@@ -5,22 +5,22 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::results::{CheckResult, ExceptionUse};
 
-pub const SCHEMA: &str = "gapscope.findings/v1";
+pub(crate) const SCHEMA: &str = "gapscope.findings/v1";
 
 #[derive(Debug, Serialize)]
-pub struct Period {
+pub(crate) struct Period {
     pub from: String,
     pub to: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Unused {
+pub(crate) struct Unused {
     pub file: String,
     pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     pub files: usize,
     pub used: usize,
     pub unused: Vec<Unused>,
@@ -30,7 +30,7 @@ pub struct Inputs {
 
 /// One activity summary: a CIS 4.x predicate's matches in one account/region.
 #[derive(Debug, Serialize)]
-pub struct ActivityOut {
+pub(crate) struct ActivityOut {
     pub check: &'static str,
     pub account: String,
     pub region: String,
@@ -46,7 +46,7 @@ pub struct ActivityOut {
 }
 
 impl ActivityOut {
-    pub fn from_aggregate(aggregate: &crate::facts::cloudtrail::aggregate::Aggregate) -> Vec<ActivityOut> {
+    pub(crate) fn from_aggregate(aggregate: &crate::facts::cloudtrail::aggregate::Aggregate) -> Vec<ActivityOut> {
         let time =
             |t: i64| chrono::DateTime::from_timestamp(t, 0).map(crate::timefmt::format_instant).unwrap_or_default();
         let mut out: Vec<ActivityOut> = aggregate
@@ -93,13 +93,13 @@ impl ActivityOut {
 /// One `coverage[]` entry; `source` says which kind.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum CoverageOut<'a> {
+pub(crate) enum CoverageOut<'a> {
     CloudTrail(&'a crate::facts::cloudtrail::coverage::RegionCoverage),
     EntraSignIns(&'a crate::facts::entra::coverage::SignInCoverage),
 }
 
 #[derive(Debug, Serialize)]
-pub struct Findings<'a> {
+pub(crate) struct Findings<'a> {
     pub schema: &'static str,
     pub generated_by: String,
     pub engagement: Option<&'a str>,
@@ -119,7 +119,7 @@ impl Findings<'_> {
     // Built in memory (a 100,000-user population gives ~300 MB): the PDF embeds these exact bytes and
     // prints their SHA-256, so they are made once and written and embedded from the same buffer.
     /// Pretty JSON with a final newline: written as findings.json and embedded in the PDF.
-    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
         let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)

@@ -7,7 +7,7 @@ use crate::evidence::intake::ManifestEntry;
 use crate::evidence::kinds::Placement;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Artifact {
+pub(crate) struct Artifact {
     pub kind: String,
     pub account: Option<String>,
     pub as_of: Option<String>,
@@ -17,7 +17,7 @@ pub struct Artifact {
 
 impl Artifact {
     /// A used input as the inventory lists it.
-    pub fn placed(entry: &ManifestEntry, placement: Placement) -> Artifact {
+    pub(crate) fn placed(entry: &ManifestEntry, placement: Placement) -> Artifact {
         Artifact {
             kind: entry.kind.clone(),
             account: placement.account,

@@ -5,17 +5,17 @@ use serde::Serialize;
 
 use crate::evidence::intake::ManifestEntry;
 
-pub const SCHEMA: &str = "gapscope.manifest/v1";
+pub(crate) const SCHEMA: &str = "gapscope.manifest/v1";
 
 #[derive(Debug, Serialize)]
-pub struct Manifest<'a> {
+pub(crate) struct Manifest<'a> {
     pub schema: &'static str,
     pub generated_by: String,
     pub files: &'a [ManifestEntry],
 }
 
 impl Manifest<'_> {
-    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
         let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)

@@ -6,10 +6,10 @@ use anyhow::{Context, Result};
 use crate::report::compose::{ReportInput, compose};
 use crate::signing::{self, Attachment, Signer};
 
-pub const FINDINGS_NAME: &str = "findings.json";
-pub const MANIFEST_NAME: &str = "manifest.json";
+pub(crate) const FINDINGS_NAME: &str = "findings.json";
+pub(crate) const MANIFEST_NAME: &str = "manifest.json";
 
-pub fn build(input: &ReportInput, findings: &[u8], manifest: &[u8], signer: Option<&Signer>) -> Result<Vec<u8>> {
+pub(crate) fn build(input: &ReportInput, findings: &[u8], manifest: &[u8], signer: Option<&Signer>) -> Result<Vec<u8>> {
     let document = compose(input);
     let pdf = crate::report::pdf::render(&document).context("cannot draw report.pdf")?;
     let attachments = [

@@ -5,7 +5,7 @@ use crate::catalog::Catalog;
 use crate::checks::Status;
 use crate::results::CheckResult;
 
-pub const COLUMNS: [&str; 12] = [
+pub(crate) const COLUMNS: [&str; 12] = [
     "priority",
     "check",
     "title",
@@ -21,7 +21,7 @@ pub const COLUMNS: [&str; 12] = [
 ];
 
 /// Renders the register. `results` are already sorted by severity, check and resource.
-pub fn render(results: &[CheckResult], catalog: &Catalog) -> Result<Vec<u8>, csv::Error> {
+pub(crate) fn render(results: &[CheckResult], catalog: &Catalog) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
     let open = results.iter().filter(|r| r.status == Status::Fail);

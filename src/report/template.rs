@@ -9,7 +9,7 @@ use serde::Deserialize;
 const EMBEDDED: &str = include_str!("../../templates/report.toml");
 
 /// Sections the composer knows how to build.
-pub const SECTIONS: [&str; 12] = [
+pub(crate) const SECTIONS: [&str; 12] = [
     "summary",
     "scope",
     "credentials",
@@ -26,7 +26,7 @@ pub const SECTIONS: [&str; 12] = [
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ReportTemplate {
+pub(crate) struct ReportTemplate {
     pub title: String,
     pub subtitle: String,
     pub unsigned_banner: String,
@@ -37,7 +37,7 @@ pub struct ReportTemplate {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     #[error("cannot read {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error("{path}: {source}")]
@@ -47,12 +47,12 @@ pub enum TemplateError {
 }
 
 impl ReportTemplate {
-    pub fn embedded() -> Result<ReportTemplate, TemplateError> {
+    pub(crate) fn embedded() -> Result<ReportTemplate, TemplateError> {
         ReportTemplate::parse(EMBEDDED, "templates/report.toml (embedded)")
     }
 
     /// `DIR/report.toml`.
-    pub fn from_dir(dir: &Path) -> Result<ReportTemplate, TemplateError> {
+    pub(crate) fn from_dir(dir: &Path) -> Result<ReportTemplate, TemplateError> {
         let path = dir.join("report.toml");
         let shown = path.display().to_string();
         let text =
@@ -60,7 +60,7 @@ impl ReportTemplate {
         ReportTemplate::parse(&text, &shown)
     }
 
-    pub fn parse(text: &str, path: &str) -> Result<ReportTemplate, TemplateError> {
+    pub(crate) fn parse(text: &str, path: &str) -> Result<ReportTemplate, TemplateError> {
         let template: ReportTemplate =
             toml::from_str(text).map_err(|source| TemplateError::Parse { path: path.into(), source })?;
         let invalid = |problem: String| TemplateError::Invalid { path: path.into(), problem };
@@ -84,14 +84,14 @@ impl ReportTemplate {
     }
 
     /// The text of `sections.<section>.<key>`, placeholders filled from `values`.
-    pub fn text(&self, section: &str, key: &str, values: &[(&str, &str)]) -> String {
+    pub(crate) fn text(&self, section: &str, key: &str, values: &[(&str, &str)]) -> String {
         let raw = self.sections.get(section).and_then(|s| s.get(key)).map(String::as_str).unwrap_or_default();
         fill(raw, values)
     }
 }
 
 /// Replaces each `{name}` with its value; unknown placeholders stay as written.
-pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(text: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(text.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
 }
 

@@ -6,23 +6,23 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-pub fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gapscope"));
     cmd.arg("--quiet");
     cmd
 }
 
-pub fn crate_dir() -> PathBuf {
+pub(crate) fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn realdata() -> PathBuf {
+pub(crate) fn realdata() -> PathBuf {
     let dir = crate_dir().join("tests/realdata");
     assert!(dir.is_dir(), "vendored real exports expected at {} (tests/realdata/SOURCES.md)", dir.display());
     dir
 }
 
-pub fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     let output = bin().args(args).output().expect("gapscope runs");
     assert!(
         !String::from_utf8_lossy(&output.stderr).contains("panicked"),
@@ -33,7 +33,7 @@ pub fn run(args: &[&str]) -> Output {
 }
 
 /// Runs `analyze` into a fresh folder and returns (findings, manifest, register text, output).
-pub fn analyze(evidence: &[&Path], extra: &[&str]) -> (Value, Value, String, Output, tempfile::TempDir) {
+pub(crate) fn analyze(evidence: &[&Path], extra: &[&str]) -> (Value, Value, String, Output, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let mut args: Vec<String> = vec!["analyze".into()];
     args.extend(evidence.iter().map(|p| p.display().to_string()));
@@ -52,12 +52,12 @@ pub fn analyze(evidence: &[&Path], extra: &[&str]) -> (Value, Value, String, Out
     (findings, manifest, register, output, out)
 }
 
-pub fn results(findings: &Value) -> &Vec<Value> {
+pub(crate) fn results(findings: &Value) -> &Vec<Value> {
     findings["results"].as_array().unwrap()
 }
 
 /// (check, resource, status) of each result, sorted.
-pub fn triples(results: &[Value]) -> Vec<(String, String, String)> {
+pub(crate) fn triples(results: &[Value]) -> Vec<(String, String, String)> {
     let text = |v: &Value| v.as_str().unwrap().to_string();
     let mut out: Vec<_> =
         results.iter().map(|r| (text(&r["check"]), text(&r["resource"]), text(&r["status"]))).collect();
@@ -65,7 +65,7 @@ pub fn triples(results: &[Value]) -> Vec<(String, String, String)> {
     out
 }
 
-pub fn status_of<'a>(findings: &'a Value, check: &str, resource: &str) -> &'a str {
+pub(crate) fn status_of<'a>(findings: &'a Value, check: &str, resource: &str) -> &'a str {
     results(findings)
         .iter()
         .find(|r| r["check"] == check && r["resource"] == resource)
@@ -74,7 +74,7 @@ pub fn status_of<'a>(findings: &'a Value, check: &str, resource: &str) -> &'a st
         .unwrap()
 }
 
-pub fn manifest_entry<'a>(manifest: &'a Value, suffix: &str) -> &'a Value {
+pub(crate) fn manifest_entry<'a>(manifest: &'a Value, suffix: &str) -> &'a Value {
     manifest["files"]
         .as_array()
         .unwrap()
@@ -85,7 +85,7 @@ pub fn manifest_entry<'a>(manifest: &'a Value, suffix: &str) -> &'a Value {
 
 /// Files and archive members under `samples/`, counted apart from gapscope: each file, plus each member
 /// of each zip.
-pub fn samples_inputs() -> usize {
+pub(crate) fn samples_inputs() -> usize {
     let mut n = 0;
     for entry in walkdir::WalkDir::new(crate_dir().join("samples")) {
         let entry = entry.unwrap();

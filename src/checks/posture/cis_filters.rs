@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 /// The comparisons in a JSON filter pattern (`{ ($.eventName = "X") || ($.errorCode = Y*) }`).
-pub fn comparisons(pattern: &str) -> BTreeSet<(String, String, String)> {
+pub(super) fn comparisons(pattern: &str) -> BTreeSet<(String, String, String)> {
     let mut found = BTreeSet::new();
     let mut rest = pattern;
     while let Some(at) = rest.find("$.") {

@@ -8,7 +8,7 @@ use crate::facts::posture::PostureFile;
 use crate::formats::aws::posture::model::{AuthorizationDetails, PasswordPolicy, PrincipalDetail};
 use crate::formats::aws::posture::{PostureExport, PostureKind, policy_document};
 
-pub const RULES: &[Rule] = &[
+pub(super) const RULES: &[Rule] = &[
     Rule { id: "aws.iam.password_policy_min_length", evaluate: password_policy_min_length },
     Rule { id: "aws.iam.password_policy_reuse", evaluate: password_policy_reuse },
     Rule { id: "aws.iam.password_policy_max_age", evaluate: password_policy_max_age },

@@ -7,7 +7,7 @@ mod cis_filters;
 mod iam;
 mod monitoring;
 mod network;
-pub mod policy;
+pub(crate) mod policy;
 mod storage;
 
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ use super::{EvidenceRef, Outcome, Rule, Status};
 use crate::facts::posture::PostureFile;
 
 /// Every posture rule, in catalog order.
-pub fn rules() -> impl Iterator<Item = &'static Rule> {
+pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
     [network::RULES, storage::RULES, iam::RULES, monitoring::RULES].into_iter().flatten()
 }
 

@@ -12,7 +12,7 @@ use crate::facts::posture::PostureFile;
 use crate::formats::aws::posture::model::{MetricAlarm, MetricFilter};
 use crate::formats::aws::posture::{PostureExport, PostureKind};
 
-pub const RULES: &[Rule] = &[
+pub(super) const RULES: &[Rule] = &[
     Rule { id: "aws.logs.retention", evaluate: log_retention },
     Rule { id: "aws.kms.rotation", evaluate: kms_rotation },
     Rule { id: "aws.ec2.vpc_flow_logs", evaluate: vpc_flow_logs },

@@ -8,7 +8,7 @@ use crate::formats::aws::posture::PostureExport;
 use crate::formats::aws::posture::PostureKind;
 use crate::formats::aws::posture::model::{AclEntry, IpPermission, SecurityGroup, is_world};
 
-pub const RULES: &[Rule] = &[
+pub(super) const RULES: &[Rule] = &[
     Rule { id: "aws.ec2.sg_open_admin_ports", evaluate: sg_open_admin_ports },
     Rule { id: "aws.ec2.sg_open_db_ports", evaluate: sg_open_db_ports },
     Rule { id: "aws.ec2.sg_open_all_ports", evaluate: sg_open_all_ports },
@@ -17,8 +17,8 @@ pub const RULES: &[Rule] = &[
     Rule { id: "aws.ec2.imdsv2_required", evaluate: imdsv2_required },
 ];
 
-pub const ADMIN_PORTS: [i64; 2] = [22, 3389];
-pub const DB_PORTS: [i64; 7] = [1433, 1521, 3306, 5432, 6379, 9200, 27017];
+pub(super) const ADMIN_PORTS: [i64; 2] = [22, 3389];
+pub(super) const DB_PORTS: [i64; 7] = [1433, 1521, 3306, 5432, 6379, 9200, 27017];
 
 /// Every security group with where it was read.
 fn groups(facts: &Facts) -> impl Iterator<Item = (&crate::facts::posture::PostureFile, usize, &SecurityGroup)> {

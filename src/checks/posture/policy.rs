@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 /// The statements of a document, with their index (for locators).
-pub fn statements(doc: &Value) -> Vec<(usize, &Map<String, Value>)> {
+pub(crate) fn statements(doc: &Value) -> Vec<(usize, &Map<String, Value>)> {
     match doc.get("Statement") {
         Some(Value::Array(list)) => list.iter().enumerate().filter_map(|(i, s)| Some((i, s.as_object()?))).collect(),
         Some(Value::Object(one)) => vec![(0, one)],
@@ -27,7 +27,7 @@ fn effect(statement: &Map<String, Value>) -> Option<&str> {
 }
 
 /// `"Principal": "*"` or `{"AWS": "*"}` (also in a list): anyone.
-pub fn anyone(statement: &Map<String, Value>) -> bool {
+pub(crate) fn anyone(statement: &Map<String, Value>) -> bool {
     match statement.get("Principal") {
         Some(Value::String(s)) => s == "*",
         Some(Value::Object(map)) => map.get("AWS").is_some_and(|aws| texts(Some(aws)).contains(&"*")),
@@ -38,7 +38,7 @@ pub fn anyone(statement: &Map<String, Value>) -> bool {
 /// An Allow to anyone without a Condition: the statement that makes a bucket public. A condition
 /// (source VPC, organisation, IP range) narrows who "anyone" is, so it is not counted public here;
 /// `get-bucket-policy-status` gives AWS's own verdict on those.
-pub fn public_allow(doc: &Value) -> Option<usize> {
+pub(crate) fn public_allow(doc: &Value) -> Option<usize> {
     statements(doc)
         .into_iter()
         .find(|(_, s)| effect(s) == Some("Allow") && anyone(s) && !s.contains_key("Condition"))
@@ -47,7 +47,7 @@ pub fn public_allow(doc: &Value) -> Option<usize> {
 
 /// A Deny of every S3 action (`s3:*` or `*`) to anyone when `aws:SecureTransport` is false (CIS 2.1.1).
 /// The condition value may be the text `"false"` or the boolean.
-pub fn denies_insecure_transport(doc: &Value) -> Option<usize> {
+pub(crate) fn denies_insecure_transport(doc: &Value) -> Option<usize> {
     statements(doc)
         .into_iter()
         .find(|(_, s)| {
@@ -68,7 +68,7 @@ pub fn denies_insecure_transport(doc: &Value) -> Option<usize> {
 }
 
 /// An Allow of every action (`*` or `*:*`) on every resource (`*`): full administrator (CIS 1.16).
-pub fn full_admin(doc: &Value) -> Option<usize> {
+pub(crate) fn full_admin(doc: &Value) -> Option<usize> {
     statements(doc)
         .into_iter()
         .find(|(_, s)| {

@@ -8,7 +8,7 @@ use crate::facts::posture::{BucketEvidence, SnapshotEvidence};
 use crate::formats::aws::posture::model::PublicAccessBlock;
 use crate::formats::aws::posture::{PostureExport, PostureKind};
 
-pub const RULES: &[Rule] = &[
+pub(super) const RULES: &[Rule] = &[
     Rule { id: "aws.ec2.ebs_unencrypted", evaluate: ebs_unencrypted },
     Rule { id: "aws.ec2.ebs_default_encryption", evaluate: ebs_default_encryption },
     Rule { id: "aws.ec2.snapshot_public", evaluate: snapshot_public },

@@ -18,11 +18,11 @@ use super::detect::{self, Kind};
 use crate::formats::aws::cloudtrail_log::Record;
 
 /// Examples kept per detection: enough for an auditor to look up, few enough to stay small.
-pub const EXAMPLES: usize = 5;
+pub(crate) const EXAMPLES: usize = 5;
 
 /// Where a file sits, as far as its path tells (`AWSLogs/<account>/CloudTrail/<region>/…`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileContext {
+pub(crate) struct FileContext {
     pub account: Option<String>,
     pub region: Option<String>,
 }
@@ -30,7 +30,7 @@ pub struct FileContext {
 impl FileContext {
     /// Reads the account and region from the CloudTrail layout, or from a delivered file's name
     /// (`<account>_CloudTrail_<region>_…`) when the layout was lost.
-    pub fn from_path(path: &str) -> FileContext {
+    pub(crate) fn from_path(path: &str) -> FileContext {
         use crate::formats::aws::export_path::{is_account, looks_like_region};
         let parts: Vec<&str> = path.split(['/', '!']).collect();
         for (i, part) in parts.iter().enumerate() {
@@ -54,7 +54,7 @@ impl FileContext {
 
 /// Parses `eventTime` (`2026-07-04T09:13:00Z`, optionally with fractions) to epoch seconds; other
 /// spellings go through the general parser.
-pub fn event_time(text: &str) -> Option<i64> {
+pub(crate) fn event_time(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<i64> {
         b.get(range)?.iter().try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
@@ -83,20 +83,20 @@ fn date_days(date: chrono::NaiveDate) -> i64 {
 }
 
 /// The UTC day of epoch seconds, as days since 1970-01-01.
-pub fn day_of(seconds: i64) -> i32 {
+pub(crate) fn day_of(seconds: i64) -> i32 {
     seconds.div_euclid(86_400) as i32
 }
 
-pub fn day_to_date(day: i32) -> Option<chrono::NaiveDate> {
+pub(crate) fn day_to_date(day: i32) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_num_days_from_ce_opt(day.checked_add(719_163)?)
 }
 
-pub fn date_to_day(date: chrono::NaiveDate) -> i32 {
+pub(crate) fn date_to_day(date: chrono::NaiveDate) -> i32 {
     date_days(date) as i32
 }
 
 /// Which of the (eventID, content) pairs have been counted, shared by every worker.
-pub struct Dedupe {
+pub(crate) struct Dedupe {
     shards: Vec<Mutex<Shard>>,
 }
 
@@ -126,7 +126,7 @@ impl Hasher for IdHasher {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Admission {
+pub(crate) enum Admission {
     New,
     Duplicate,
     /// A content not seen before for an eventID already counted.
@@ -142,7 +142,7 @@ impl Default for Dedupe {
 }
 
 impl Dedupe {
-    pub fn admit(&self, id: u128, content: u64) -> Admission {
+    pub(crate) fn admit(&self, id: u128, content: u64) -> Admission {
         let shard = &self.shards[(id as usize) % SHARDS];
         let mut shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match shard.first.get(&id) {
@@ -166,7 +166,7 @@ impl Dedupe {
 
 /// An eventID as 128 bits: a UUID's own value, or for any other spelling a hash of the text
 /// (with the UUID version nibble set to an impossible value, so the two never meet).
-pub fn event_key(id: &str) -> u128 {
+pub(crate) fn event_key(id: &str) -> u128 {
     let b = id.as_bytes();
     if b.len() == 36 && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-') {
         let mut n: u128 = 0;
@@ -224,7 +224,7 @@ fn content_key(record: &Record, account: &str, region: &str) -> u64 {
 
 /// A record an auditor can look up. Ordered by time first: the earliest examples are kept.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Example {
+pub(crate) struct Example {
     pub time: i64,
     pub event_id: String,
     pub file: String,
@@ -234,7 +234,7 @@ pub struct Example {
 
 /// Counts of one detection or activity kind in one account/region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Activity {
+pub(crate) struct Activity {
     pub count: u64,
     /// Of `count`, calls that were refused (`errorCode` set).
     pub refused: u64,
@@ -274,7 +274,7 @@ impl Activity {
         keep_examples(examples, vec![example]);
     }
 
-    pub fn merge(&mut self, other: Activity) {
+    pub(crate) fn merge(&mut self, other: Activity) {
         if self.count == 0 && other.count > 0 {
             (self.first, self.last) = (other.first, other.last);
         } else if other.count > 0 {
@@ -290,7 +290,7 @@ impl Activity {
         keep_examples(&mut self.refused_examples, other.refused_examples);
     }
 
-    pub fn succeeded(&self) -> u64 {
+    pub(crate) fn succeeded(&self) -> u64 {
         self.count - self.refused
     }
 }
@@ -304,7 +304,7 @@ fn keep_examples(examples: &mut Vec<Example>, more: Vec<Example>) {
 
 /// Successful console sign-ins of one principal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConsoleLogins {
+pub(crate) struct ConsoleLogins {
     pub account: String,
     pub identity_type: String,
     pub with_mfa: u64,
@@ -345,14 +345,14 @@ impl ConsoleLogins {
 
 /// Records and files in one account × region × day cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cell {
+pub(crate) struct Cell {
     pub records: u64,
     pub files: u64,
 }
 
 /// What the records say, merged over any number of files.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Aggregate {
+pub(crate) struct Aggregate {
     pub cells: BTreeMap<(String, String, i32), Cell>,
     /// Hours (since 1970) with at least one record, per account/region: the longest silence.
     pub hours: BTreeMap<(String, String), BTreeSet<i64>>,
@@ -374,7 +374,7 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    pub fn merge(&mut self, other: Aggregate) {
+    pub(crate) fn merge(&mut self, other: Aggregate) {
         for (key, cell) in other.cells {
             let mine = self.cells.entry(key).or_default();
             mine.records += cell.records;
@@ -409,7 +409,7 @@ fn min_option(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 
 /// Tallies one file. Places (account, region) are interned per file: a file rarely holds more than
 /// one, and the hot loop then compares a couple of short strings instead of hashing owned keys.
-pub struct Tally<'d> {
+pub(crate) struct Tally<'d> {
     path: String,
     context: FileContext,
     dedupe: &'d Dedupe,
@@ -427,7 +427,7 @@ pub struct Tally<'d> {
 impl<'d> Tally<'d> {
     /// `period`: inclusive first and last day (days since 1970) to count; records outside it are
     /// only counted as outside.
-    pub fn new(path: &str, context: FileContext, dedupe: &'d Dedupe, period: Option<(i32, i32)>) -> Tally<'d> {
+    pub(crate) fn new(path: &str, context: FileContext, dedupe: &'d Dedupe, period: Option<(i32, i32)>) -> Tally<'d> {
         Tally {
             path: path.to_string(),
             context,
@@ -444,11 +444,11 @@ impl<'d> Tally<'d> {
     }
 
     /// Oldest and newest eventTime of the records read so far.
-    pub fn span(&self) -> Option<(i64, i64)> {
+    pub(crate) fn span(&self) -> Option<(i64, i64)> {
         self.span
     }
 
-    pub fn add(&mut self, record: &Record) {
+    pub(crate) fn add(&mut self, record: &Record) {
         self.aggregate.records += 1;
         let Some(time) = record.event_time.get().and_then(event_time) else {
             self.aggregate.undated += 1;
@@ -563,7 +563,7 @@ impl<'d> Tally<'d> {
     }
 
     /// The file's tally as an aggregate: every cell it holds records of counts the file once.
-    pub fn finish(self) -> Aggregate {
+    pub(crate) fn finish(self) -> Aggregate {
         let mut aggregate = self.aggregate;
         let place = |i: usize| self.places[i].clone();
         for ((p, day), (records, present)) in self.cells {

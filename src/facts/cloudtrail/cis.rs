@@ -14,11 +14,11 @@ use crate::formats::aws::cloudtrail_log::Record;
 
 /// `(field, operator, value)`: operator `=` (a value may start or end with `*`), `!=`, or
 /// `NOT EXISTS` (value empty). Fields are CloudTrail record paths as CloudWatch filters write them.
-pub type Comparison = (&'static str, &'static str, &'static str);
+pub(crate) type Comparison = (&'static str, &'static str, &'static str);
 
 /// One predicate: a record matches when one of `any` holds (if there are any), all of `all` hold,
 /// and all of `noise` hold.
-pub struct CisPredicate {
+pub(crate) struct CisPredicate {
     /// The CIS section (`4.4`); `None` for a detection of gapscope's own.
     pub section: Option<&'static str>,
     pub title: &'static str,
@@ -41,7 +41,7 @@ const fn predicate(section: &'static str, title: &'static str, kind: Option<Kind
     CisPredicate { section: Some(section), title, kind, any: &[], all: &[], noise: &[], also: &[] }
 }
 
-pub static PREDICATES: &[CisPredicate] = &[
+pub(crate) static PREDICATES: &[CisPredicate] = &[
     CisPredicate {
         any: &[("errorCode", "=", "*UnauthorizedOperation"), ("errorCode", "=", "AccessDenied*")],
         noise: &[("sourceIPAddress", "!=", "delivery.logs.amazonaws.com"), ("eventName", "!=", "HeadBucket")],
@@ -218,7 +218,7 @@ pub static PREDICATES: &[CisPredicate] = &[
 impl CisPredicate {
     /// Whether a filter pattern (its comparisons, see `checks::posture::cis_filters::comparisons`)
     /// holds every comparison of the CIS reference pattern.
-    pub fn covered_by(&self, pattern: &BTreeSet<(String, String, String)>) -> bool {
+    pub(crate) fn covered_by(&self, pattern: &BTreeSet<(String, String, String)>) -> bool {
         self.any
             .iter()
             .chain(self.all)
@@ -226,7 +226,7 @@ impl CisPredicate {
     }
 
     /// The event names the predicate is limited to (its own and those gapscope adds), if it is.
-    pub fn event_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn event_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         let listed = self.any.iter().chain(self.all).filter(|(f, op, _)| *f == "eventName" && *op == "=");
         listed.map(|(_, _, name)| *name).chain(self.also.iter().copied())
     }
@@ -240,7 +240,7 @@ impl CisPredicate {
 }
 
 /// The CIS predicates proper (4.1–4.15), for the metric-filter check.
-pub fn cis_sections() -> impl Iterator<Item = (&'static str, &'static CisPredicate)> {
+pub(crate) fn cis_sections() -> impl Iterator<Item = (&'static str, &'static CisPredicate)> {
     PREDICATES.iter().filter_map(|p| Some((p.section?, p)))
 }
 
@@ -303,7 +303,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
 });
 
 /// Every kind whose predicate the record matches.
-pub fn matching_kinds<'r>(record: &'r Record<'_>) -> impl Iterator<Item = Kind> + 'r {
+pub(crate) fn matching_kinds<'r>(record: &'r Record<'_>) -> impl Iterator<Item = Kind> + 'r {
     let index = &*INDEX;
     let named = record.event_name.get().and_then(|n| index.by_name.get(n)).map(Vec::as_slice).unwrap_or_default();
     index.any_name.iter().chain(named).filter(|p| p.matches(record)).filter_map(|p| p.kind)

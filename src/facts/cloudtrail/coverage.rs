@@ -10,7 +10,7 @@ use super::aggregate::{Aggregate, Cell, date_to_day, day_to_date};
 
 /// The observation period, inclusive UTC days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ObservationPeriod {
+pub(crate) struct ObservationPeriod {
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// True when `--period` set it; otherwise it spans the records found.
@@ -18,7 +18,7 @@ pub struct ObservationPeriod {
 }
 
 impl ObservationPeriod {
-    pub fn days(&self) -> i64 {
+    pub(crate) fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
     }
 
@@ -27,7 +27,7 @@ impl ObservationPeriod {
     }
 
     /// The first..last UTC day of the records, when there are any.
-    pub fn of_records(aggregate: &Aggregate) -> Option<ObservationPeriod> {
+    pub(crate) fn of_records(aggregate: &Aggregate) -> Option<ObservationPeriod> {
         let first = aggregate.cells.keys().map(|(_, _, day)| *day).min()?;
         let last = aggregate.cells.keys().map(|(_, _, day)| *day).max()?;
         Some(ObservationPeriod { from: day_to_date(first)?, to: day_to_date(last)?, given: false })
@@ -36,7 +36,7 @@ impl ObservationPeriod {
 
 /// One account/region over the period: the `coverage[]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RegionCoverage {
+pub(crate) struct RegionCoverage {
     /// `cloudtrail`: coverage[] also holds Entra sign-in coverage (`entra-signins`).
     pub source: &'static str,
     pub account: String,
@@ -53,7 +53,7 @@ pub struct RegionCoverage {
 
 /// Coverage of every account/region with records, plus `expected` ones (enabled regions, trail
 /// scopes) that have none, sorted by account and region.
-pub fn coverage(
+pub(crate) fn coverage(
     aggregate: &Aggregate,
     period: &ObservationPeriod,
     expected: &BTreeSet<(String, String)>,
@@ -95,7 +95,7 @@ fn format_day(day: i32) -> String {
 
 /// Inclusive runs of days in `from..=to` that are not in `days` (ascending, each at most once, all
 /// inside the range). Entra sign-in coverage uses it too.
-pub fn day_gaps(days: impl IntoIterator<Item = i32>, from: i32, to: i32) -> Vec<(i32, i32)> {
+pub(crate) fn day_gaps(days: impl IntoIterator<Item = i32>, from: i32, to: i32) -> Vec<(i32, i32)> {
     let mut out = Vec::new();
     let mut next = from;
     for day in days {
@@ -124,7 +124,7 @@ fn longest_silence(hours: Option<&BTreeSet<i64>>, from: i32, to: i32) -> i64 {
 
 /// One row of coverage.csv: a cell of the grid, zero-record cells included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CoverageRow {
+pub(crate) struct CoverageRow {
     pub account: String,
     pub region: String,
     pub day: String,
@@ -133,7 +133,7 @@ pub struct CoverageRow {
 }
 
 /// Every account/region of `coverage` × every day of the period.
-pub fn grid(aggregate: &Aggregate, period: &ObservationPeriod, coverage: &[RegionCoverage]) -> Vec<CoverageRow> {
+pub(crate) fn grid(aggregate: &Aggregate, period: &ObservationPeriod, coverage: &[RegionCoverage]) -> Vec<CoverageRow> {
     let (from, to) = period.day_range();
     let mut rows = Vec::new();
     for place in coverage {
@@ -152,7 +152,7 @@ pub fn grid(aggregate: &Aggregate, period: &ObservationPeriod, coverage: &[Regio
     rows
 }
 
-pub fn render_csv(rows: &[CoverageRow]) -> Result<Vec<u8>, csv::Error> {
+pub(crate) fn render_csv(rows: &[CoverageRow]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     if rows.is_empty() {
         writer.write_record(["account", "region", "day", "records", "files"])?;

@@ -7,7 +7,7 @@ use crate::formats::aws::cloudtrail_log::Record;
 /// What a record can be counted as. A record may be several (UpdateTrail is a trail configuration
 /// change and tampering).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     UnauthorizedApiCalls,
     ConsoleAuthFailures,
     IamPolicyChanges,
@@ -29,7 +29,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub(crate) const ALL: [Kind; 15] = [
         Kind::UnauthorizedApiCalls,
         Kind::ConsoleAuthFailures,
         Kind::IamPolicyChanges,
@@ -48,7 +48,7 @@ impl Kind {
     ];
 
     /// The activity-summary id, for the kinds reported as activity (CIS 4.x counts).
-    pub fn activity_id(self) -> Option<&'static str> {
+    pub(crate) fn activity_id(self) -> Option<&'static str> {
         Some(match self {
             Kind::UnauthorizedApiCalls => "aws.cloudtrail.unauthorized_api_calls",
             Kind::ConsoleAuthFailures => "aws.cloudtrail.console_auth_failures",
@@ -73,25 +73,25 @@ impl Kind {
 
 /// A set of kinds, as a bit mask: classification runs on every record and must not allocate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Kinds(u32);
+pub(crate) struct Kinds(u32);
 
 impl Kinds {
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.0 == 0
     }
-    pub fn contains(self, kind: Kind) -> bool {
+    pub(crate) fn contains(self, kind: Kind) -> bool {
         self.0 & kind.bit() != 0
     }
     fn add(&mut self, kind: Kind) {
         self.0 |= kind.bit();
     }
-    pub fn iter(self) -> impl Iterator<Item = Kind> {
+    pub(crate) fn iter(self) -> impl Iterator<Item = Kind> {
         Kind::ALL.into_iter().filter(move |k| self.contains(*k))
     }
 }
 
 /// Evaluates every predicate of the CIS table ([`super::cis::PREDICATES`]) on one record.
-pub fn classify(record: &Record) -> Kinds {
+pub(crate) fn classify(record: &Record) -> Kinds {
     let mut kinds = Kinds::default();
     for kind in super::cis::matching_kinds(record) {
         kinds.add(kind);
@@ -100,7 +100,7 @@ pub fn classify(record: &Record) -> Kinds {
 }
 
 /// A successful console sign-in, and whether it used MFA (`None`: the record does not say).
-pub fn console_login(record: &Record) -> Option<bool> {
+pub(crate) fn console_login(record: &Record) -> Option<bool> {
     if record.event_name.get() != Some("ConsoleLogin") || record.console_login.get() != Some("Success") {
         return None;
     }

@@ -12,7 +12,7 @@ use crate::timefmt::Instant;
 
 /// A CloudTrail log file (or lookup-events export) that was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogFile {
+pub(crate) struct LogFile {
     pub path: String,
     pub sha256: String,
     /// SHA-256 of the uncompressed content: what digest files list.
@@ -28,7 +28,7 @@ pub struct LogFile {
 }
 
 #[derive(Debug, Default)]
-pub struct CloudTrailFacts {
+pub(crate) struct CloudTrailFacts {
     pub aggregate: Aggregate,
     pub log_files: Vec<LogFile>,
     pub period: Option<ObservationPeriod>,
@@ -39,15 +39,13 @@ pub struct CloudTrailFacts {
     /// Per account/region coverage over the period (computed once, read by checks and outputs).
     pub coverage: Vec<RegionCoverage>,
     pub trails: TrailSetup,
-    pub digests: Vec<DigestSeen>,
-    pub public_keys: Vec<PublicKey>,
     /// Log file integrity per account/region (digests, hash chain, signatures, edited copies).
     pub integrity: Vec<Assessment>,
 }
 
 /// The CloudTrail evidence besides the records themselves.
 #[derive(Debug, Default)]
-pub struct CloudTrailFiles {
+pub(crate) struct CloudTrailFiles {
     pub log_files: Vec<LogFile>,
     pub configs: Vec<ConfigFile>,
     pub digests: Vec<DigestSeen>,
@@ -55,22 +53,18 @@ pub struct CloudTrailFiles {
 }
 
 impl CloudTrailFacts {
-    pub fn new(aggregate: Aggregate, files: CloudTrailFiles, given: Option<ObservationPeriod>) -> CloudTrailFacts {
+    pub(crate) fn new(
+        aggregate: Aggregate,
+        files: CloudTrailFiles,
+        given: Option<ObservationPeriod>,
+    ) -> CloudTrailFacts {
         let period = given.or_else(|| ObservationPeriod::of_records(&aggregate));
         let CloudTrailFiles { log_files, configs, digests, public_keys } = files;
         let trails = TrailSetup::assemble(configs);
         let seen: Vec<LogFileSeen> = log_files.iter().filter(|f| !f.lookup_events).map(log_file_seen).collect();
         let integrity = integrity::assess(&seen, &digests, &public_keys);
-        let mut facts = CloudTrailFacts {
-            aggregate,
-            log_files,
-            period,
-            trails,
-            digests,
-            public_keys,
-            integrity,
-            ..CloudTrailFacts::default()
-        };
+        let mut facts =
+            CloudTrailFacts { aggregate, log_files, period, trails, integrity, ..CloudTrailFacts::default() };
         // The archive checks judge the archive: without log records there is no archive to judge.
         if facts.aggregate.counted > 0 {
             let accounts = facts.accounts();
@@ -82,13 +76,13 @@ impl CloudTrailFacts {
     }
 
     /// Every account the CloudTrail evidence names: with records, or owning an exported trail.
-    pub fn accounts(&self) -> BTreeSet<String> {
+    pub(crate) fn accounts(&self) -> BTreeSet<String> {
         let mut accounts: BTreeSet<String> = self.accounts_with_records().into_iter().map(str::to_string).collect();
         accounts.extend(self.trails.trails.iter().filter_map(|t| t.account().map(str::to_string)));
         accounts
     }
 
-    pub fn recompute_coverage(&mut self) {
+    pub(crate) fn recompute_coverage(&mut self) {
         self.coverage = match &self.period {
             Some(period) => coverage::coverage(&self.aggregate, period, &self.expected_regions),
             None => Vec::new(),
@@ -96,17 +90,17 @@ impl CloudTrailFacts {
     }
 
     /// Accounts with at least one counted record.
-    pub fn accounts_with_records(&self) -> BTreeSet<&str> {
+    pub(crate) fn accounts_with_records(&self) -> BTreeSet<&str> {
         self.aggregate.cells.keys().map(|(account, _, _)| account.as_str()).collect()
     }
 
     /// The SHA-256 of each log file by path, for evidence references.
-    pub fn file_hashes(&self) -> BTreeMap<&str, &str> {
+    pub(crate) fn file_hashes(&self) -> BTreeMap<&str, &str> {
         self.log_files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())).collect()
     }
 
     /// The end of the log period: the newest record.
-    pub fn newest(&self) -> Option<Instant> {
+    pub(crate) fn newest(&self) -> Option<Instant> {
         self.aggregate.newest.and_then(crate::timefmt::from_epoch)
     }
 }
@@ -126,7 +120,7 @@ fn log_file_seen(file: &LogFile) -> LogFileSeen {
     }
 }
 /// What an auditor must know about how CloudTrail records were counted.
-pub fn counting_notes(aggregate: &Aggregate, period: Option<ObservationPeriod>) -> Vec<String> {
+pub(crate) fn counting_notes(aggregate: &Aggregate, period: Option<ObservationPeriod>) -> Vec<String> {
     let mut notes = Vec::new();
     if aggregate.records == 0 {
         return notes;

@@ -15,7 +15,7 @@ use detail::{conclude, minute, plural};
 
 /// A CloudTrail log file as found in the evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogFileSeen {
+pub(crate) struct LogFileSeen {
     /// Display path of the input (`ev/AWSLogs/…/x.json.gz`, `x.zip!AWSLogs/…`).
     pub path: String,
     /// SHA-256 of the file as stored.
@@ -33,7 +33,7 @@ pub struct LogFileSeen {
 
 /// A digest file as found in the evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DigestSeen {
+pub(crate) struct DigestSeen {
     pub path: String,
     pub sha256: String,
     /// Hex SHA-256 of the uncompressed digest: what the next digest's `previousDigestHashValue` holds.
@@ -42,7 +42,7 @@ pub struct DigestSeen {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Pass,
     Fail,
     Unknown,
@@ -50,7 +50,7 @@ pub enum Verdict {
 
 /// What was counted for one account/region; the detail text is built from these.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Distinct log file names in the evidence.
     pub log_files: usize,
     /// Distinct digests in the evidence.
@@ -86,7 +86,7 @@ pub struct Counts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// Empty when neither the file names nor the parser knew it.
     pub account: String,
     pub region: String,
@@ -99,7 +99,7 @@ pub struct Assessment {
 
 /// Evidence entries kept per kind of problem: enough for an auditor to sample, while a damaged
 /// archive of thousands of files does not bury the report; the detail gives the full count.
-pub const EVIDENCE_PER_PROBLEM: usize = 20;
+pub(crate) const EVIDENCE_PER_PROBLEM: usize = 20;
 
 /// CloudTrail's digest windows are back to back (each starts where the previous ended, to the
 /// second); anything over a few minutes between them is an hour nobody vouches for.
@@ -163,7 +163,7 @@ impl Group {
 type GroupKey = (String, String);
 
 /// Assesses every account/region that has log files or digests; sorted by (account, region).
-pub fn assess(logs: &[LogFileSeen], digests: &[DigestSeen], keys: &[PublicKey]) -> Vec<Assessment> {
+pub(crate) fn assess(logs: &[LogFileSeen], digests: &[DigestSeen], keys: &[PublicKey]) -> Vec<Assessment> {
     let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
     let log_names: Vec<String> = logs.iter().map(|l| match_key(&l.path)).collect();
     let deliveries: Vec<Option<Delivery>> = log_names.iter().map(|n| Delivery::parse(n)).collect();

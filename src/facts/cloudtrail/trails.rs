@@ -8,7 +8,7 @@ use crate::formats::aws::trail_config::{EventSelectors, ManagementEvents, Region
 
 /// Where a fact came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
+pub(crate) struct Source {
     pub file: String,
     pub sha256: String,
     pub locator: String,
@@ -16,14 +16,14 @@ pub struct Source {
 
 /// A trail configuration export as read.
 #[derive(Debug, Clone)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     pub path: String,
     pub sha256: String,
     pub config: TrailConfig,
 }
 
 #[derive(Debug, Clone)]
-pub struct TrailView {
+pub(crate) struct TrailView {
     pub trail: Trail,
     pub source: Source,
     pub status: Option<(TrailStatus, Source)>,
@@ -32,17 +32,17 @@ pub struct TrailView {
 
 impl TrailView {
     /// The account the trail belongs to (from its ARN), if known.
-    pub fn account(&self) -> Option<&str> {
+    pub(crate) fn account(&self) -> Option<&str> {
         self.trail.account.as_deref()
     }
 
-    pub fn is_logging(&self) -> Option<bool> {
+    pub(crate) fn is_logging(&self) -> Option<bool> {
         self.status.as_ref().and_then(|(s, _)| s.is_logging)
     }
 
     /// What the trail records of management events: from its selectors export, or, when the trail
     /// says it has no custom selectors, AWS's default (all management events).
-    pub fn management(&self) -> Option<ManagementEvents> {
+    pub(crate) fn management(&self) -> Option<ManagementEvents> {
         match (&self.selectors, self.trail.custom_event_selectors) {
             (Some((selectors, _)), _) => Some(selectors.management),
             (None, Some(false)) => Some(ManagementEvents::All),
@@ -50,7 +50,7 @@ impl TrailView {
         }
     }
 
-    pub fn sources(&self) -> Vec<Source> {
+    pub(crate) fn sources(&self) -> Vec<Source> {
         let mut sources = vec![self.source.clone()];
         sources.extend(self.status.iter().map(|(_, s)| s.clone()));
         sources.extend(self.selectors.iter().map(|(_, s)| s.clone()));
@@ -60,7 +60,7 @@ impl TrailView {
 
 /// Trails and regions assembled from every configuration export.
 #[derive(Debug, Default)]
-pub struct TrailSetup {
+pub(crate) struct TrailSetup {
     pub trails: Vec<TrailView>,
     /// `describe-regions` exports: the account they belong to (from the path), if known.
     pub regions: Vec<(Option<String>, Vec<Region>, Source)>,
@@ -69,7 +69,7 @@ pub struct TrailSetup {
 }
 
 impl TrailSetup {
-    pub fn assemble(files: Vec<ConfigFile>) -> TrailSetup {
+    pub(crate) fn assemble(files: Vec<ConfigFile>) -> TrailSetup {
         let mut setup = TrailSetup::default();
         let mut statuses = Vec::new();
         let mut selectors = Vec::new();
@@ -145,7 +145,7 @@ impl TrailSetup {
 
     /// Regions logging must cover, per account, and why: enabled per describe-regions (for the
     /// account in its path, else every account in `accounts`), or in a trail's scope.
-    pub fn expected_regions(&self, accounts: &BTreeSet<String>) -> BTreeMap<(String, String), String> {
+    pub(crate) fn expected_regions(&self, accounts: &BTreeSet<String>) -> BTreeMap<(String, String), String> {
         let mut expected: BTreeMap<(String, String), String> = BTreeMap::new();
         let mut enabled_per_account: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (account, regions, _) in &self.regions {

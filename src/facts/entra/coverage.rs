@@ -15,7 +15,7 @@ use crate::formats::entra::model::SignIn;
 const RETENTION_DAYS: i64 = 30;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SignInCoverage {
+pub(crate) struct SignInCoverage {
     pub source: &'static str,
     pub tenant: String,
     /// `interactive` or `non-interactive` (sign-ins whose export does not say count as interactive).
@@ -34,12 +34,16 @@ pub struct SignInCoverage {
 /// One tenant × kind: days with a sign-in in the period, sign-ins, first and last instant.
 type Cell = (BTreeSet<NaiveDate>, u64, String, String);
 
-pub fn kind_of(s: &SignIn) -> &'static str {
+pub(crate) fn kind_of(s: &SignIn) -> &'static str {
     if s.interactive == Some(false) { "non-interactive" } else { "interactive" }
 }
 
 /// Sign-ins are one tenant's unless they name several; each tenant × kind gets an entry.
-pub fn coverage(sign_ins: &[Sourced<SignIn>], tenant: &str, period: Option<ObservationPeriod>) -> Vec<SignInCoverage> {
+pub(crate) fn coverage(
+    sign_ins: &[Sourced<SignIn>],
+    tenant: &str,
+    period: Option<ObservationPeriod>,
+) -> Vec<SignInCoverage> {
     let days_of = |s: &Sourced<SignIn>| s.item.time.date_naive();
     let (Some(first), Some(last)) = (sign_ins.iter().map(days_of).min(), sign_ins.iter().map(days_of).max()) else {
         return Vec::new();
@@ -114,7 +118,7 @@ fn covered_span(c: &SignInCoverage) -> i64 {
 }
 
 /// Plain words about windows too short for an observation period and about gaps.
-pub fn retention_notes(coverage: &[SignInCoverage]) -> Vec<String> {
+pub(crate) fn retention_notes(coverage: &[SignInCoverage]) -> Vec<String> {
     let mut notes = Vec::new();
     for c in coverage {
         // A window as short as Entra's retention, inside a longer period: the exports were taken once.

@@ -2,7 +2,7 @@
 //! registrations keyed by userPrincipalName, the Entra as-of, and which days the sign-in exports
 //! cover. The checks in `checks::entra` read only this.
 
-pub mod coverage;
+pub(crate) mod coverage;
 #[cfg(test)]
 mod tests;
 
@@ -13,7 +13,7 @@ use crate::timefmt::Instant;
 
 /// A parsed item with the file it came from, for evidence references.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sourced<T> {
+pub(crate) struct Sourced<T> {
     pub file: String,
     pub sha256: String,
     pub item: T,
@@ -21,14 +21,14 @@ pub struct Sourced<T> {
 
 /// One parsed Entra file.
 #[derive(Debug, Clone)]
-pub struct EntraFile {
+pub(crate) struct EntraFile {
     pub file: String,
     pub sha256: String,
     pub export: EntraExport,
 }
 
 #[derive(Debug, Default)]
-pub struct EntraFacts {
+pub(crate) struct EntraFacts {
     /// Any Entra export was in the evidence.
     pub present: bool,
     /// `--as-of`, else the newest timestamp among the Entra exports (secrets' end dates excepted:
@@ -88,7 +88,7 @@ fn merge_user(a: &mut User, b: User) {
 
 impl EntraFacts {
     /// `files` in discovery order (sorted paths), so "first seen" is stable.
-    pub fn new(
+    pub(crate) fn new(
         files: Vec<EntraFile>,
         as_of_override: Option<Instant>,
         period: Option<crate::facts::cloudtrail::coverage::ObservationPeriod>,
@@ -163,7 +163,7 @@ impl EntraFacts {
     }
 
     /// The newest successful sign-in of each user in the logs, by lower-cased UPN.
-    pub fn newest_successful_sign_in(&self) -> BTreeMap<String, Instant> {
+    pub(crate) fn newest_successful_sign_in(&self) -> BTreeMap<String, Instant> {
         let mut out: BTreeMap<String, Instant> = BTreeMap::new();
         for s in &self.sign_ins {
             if s.item.status == crate::formats::entra::model::SignInStatus::Success {
@@ -175,7 +175,7 @@ impl EntraFacts {
     }
 
     /// What an auditor must be told about the Entra evidence.
-    pub fn notes(&self) -> Vec<String> {
+    pub(crate) fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if !self.present {
             return notes;

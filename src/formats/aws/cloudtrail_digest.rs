@@ -16,7 +16,7 @@ use crate::timefmt::{Instant, parse_timestamp};
 /// One digest file: the log files CloudTrail delivered for one trail and region during one hour,
 /// with their hashes, and the link to the previous digest of the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Digest {
+pub(crate) struct Digest {
     pub account: String,
     pub start: Instant,
     pub end: Instant,
@@ -44,7 +44,7 @@ pub struct Digest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DigestLogFile {
+pub(crate) struct DigestLogFile {
     pub s3_bucket: String,
     pub s3_object: String,
     /// Lower-case hex of the hash of the uncompressed log file.
@@ -56,7 +56,7 @@ pub struct DigestLogFile {
 
 /// A CloudTrail public key from `list-public-keys`; the fingerprint is lower-case hex.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     pub fingerprint: String,
     /// DER as exported: PKCS#1 `RSAPublicKey` (what AWS documents) or `SubjectPublicKeyInfo`.
     pub der: Vec<u8>,
@@ -65,7 +65,7 @@ pub struct PublicKey {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum DigestError {
+pub(crate) enum DigestError {
     #[error("{path}: invalid JSON: {message}")]
     Json { path: String, message: String },
     #[error("{path}: {field} is missing or has the wrong type")]
@@ -90,7 +90,7 @@ pub enum DigestError {
 const SIGNATURE_ALGORITHM: &str = "SHA256withRSA";
 
 /// Parses a digest file's uncompressed JSON. `path` names the file in errors.
-pub fn parse(path: &str, content: &[u8]) -> Result<Digest, DigestError> {
+pub(crate) fn parse(path: &str, content: &[u8]) -> Result<Digest, DigestError> {
     let root: Value = serde_json::from_slice(strip_bom(content))
         .map_err(|e| DigestError::Json { path: path.to_string(), message: e.to_string() })?;
     let fields = Fields { path, prefix: String::new() };
@@ -223,7 +223,7 @@ impl DigestObjectName {
 /// Parses `aws cloudtrail list-public-keys` output (`PublicKeyList`, or `publicKeyList` as AWS's
 /// guide prints it), bare or inside a recorded-response wrapper `{"status_code", "data"}`.
 /// Validity times may be ISO text or epoch seconds (a number or numeric text).
-pub fn parse_public_keys(path: &str, content: &[u8]) -> Result<Vec<PublicKey>, DigestError> {
+pub(crate) fn parse_public_keys(path: &str, content: &[u8]) -> Result<Vec<PublicKey>, DigestError> {
     let root: Value = serde_json::from_slice(strip_bom(content))
         .map_err(|e| DigestError::Json { path: path.to_string(), message: e.to_string() })?;
     let body = match root.get("data") {
@@ -302,7 +302,7 @@ fn rsa_key(der: &[u8]) -> Result<RsaPublicKey, String> {
 /// AWS's data-signing string for a digest: end time, `bucket/object`, hex SHA-256 of the
 /// uncompressed digest, and the previous digest's signature (the literal `null` for a chain's first
 /// digest, as AWS's Java signer writes it), joined by `\n`.
-pub fn signing_string(digest: &Digest, content_sha256_hex: &str) -> String {
+pub(crate) fn signing_string(digest: &Digest, content_sha256_hex: &str) -> String {
     format!(
         "{}\n{}/{}\n{}\n{}",
         digest.end_text,
@@ -316,7 +316,7 @@ pub fn signing_string(digest: &Digest, content_sha256_hex: &str) -> String {
 /// Verifies a digest's signature (hex, as S3 metadata and the next digest's
 /// `previousDigestSignature` hold it): RSA PKCS#1 v1.5 over the SHA-256 of the signing string.
 /// `Ok(false)` means the signature does not match; errors mean it could not be checked.
-pub fn verify_signature(
+pub(crate) fn verify_signature(
     digest: &Digest,
     content_sha256_hex: &str,
     signature_hex: &str,
@@ -495,9 +495,8 @@ mod tests {
     fn reads_public_keys_in_the_shapes_exports_use() {
         let (_, der) = test_key();
         let value = base64::engine::general_purpose::STANDARD.encode(&der);
-        let spki = base64::engine::general_purpose::STANDARD.encode(
-            rsa::pkcs8::EncodePublicKey::to_public_key_der(&RsaPublicKey::from_pkcs1_der(&der).unwrap()).unwrap(),
-        );
+        let spki = base64::engine::general_purpose::STANDARD
+            .encode(pkcs8::EncodePublicKey::to_public_key_der(&RsaPublicKey::from_pkcs1_der(&der).unwrap()).unwrap());
         let cli = format!(
             r#"{{"PublicKeyList":[
                 {{"Value":"{value}","ValidityStartTime":"2023-10-01T00:00:00+00:00","ValidityEndTime":"2023-10-31T00:00:00Z","Fingerprint":"BE2F0B99"}},

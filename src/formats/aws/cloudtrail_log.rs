@@ -15,10 +15,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 /// A string field as found; anything that is not a string reads as absent.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Text<'a>(pub Option<Cow<'a, str>>);
+pub(crate) struct Text<'a>(pub Option<Cow<'a, str>>);
 
 impl Text<'_> {
-    pub fn get(&self) -> Option<&str> {
+    pub(crate) fn get(&self) -> Option<&str> {
         self.0.as_deref()
     }
 }
@@ -78,7 +78,7 @@ impl<'de> Visitor<'de> for TextVisitor {
 
 /// `userIdentity`, reduced to what the checks read.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Identity<'a> {
+pub(crate) struct Identity<'a> {
     pub kind: Text<'a>,
     pub arn: Text<'a>,
     pub account_id: Text<'a>,
@@ -109,7 +109,7 @@ impl<'de> Slots<'de> for Identity<'de> {
 
 /// One record: the fields gapscope reads.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Record<'a> {
+pub(crate) struct Record<'a> {
     pub event_version: Text<'a>,
     pub event_time: Text<'a>,
     pub event_source: Text<'a>,
@@ -132,22 +132,22 @@ impl<'a> Record<'a> {
     fn identity_text<'s>(&'s self, field: fn(&'s Identity<'a>) -> &'s Text<'a>) -> Option<&'s str> {
         self.identity.as_ref().and_then(|identity| field(identity).get())
     }
-    pub fn identity_type(&self) -> Option<&str> {
+    pub(crate) fn identity_type(&self) -> Option<&str> {
         self.identity_text(|i| &i.kind)
     }
-    pub fn identity_arn(&self) -> Option<&str> {
+    pub(crate) fn identity_arn(&self) -> Option<&str> {
         self.identity_text(|i| &i.arn)
     }
-    pub fn identity_account(&self) -> Option<&str> {
+    pub(crate) fn identity_account(&self) -> Option<&str> {
         self.identity_text(|i| &i.account_id)
     }
-    pub fn invoked_by(&self) -> Option<&str> {
+    pub(crate) fn invoked_by(&self) -> Option<&str> {
         self.identity_text(|i| &i.invoked_by)
     }
-    pub fn principal_id(&self) -> Option<&str> {
+    pub(crate) fn principal_id(&self) -> Option<&str> {
         self.identity_text(|i| &i.principal_id)
     }
-    pub fn user_name(&self) -> Option<&str> {
+    pub(crate) fn user_name(&self) -> Option<&str> {
         self.identity_text(|i| &i.user_name)
     }
 }
@@ -308,7 +308,7 @@ impl<'de> DeserializeSeed<'de> for Pick {
 
 /// What reading one file yielded, whether or not it ended cleanly.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ReadSummary {
+pub(crate) struct ReadSummary {
     /// Records handed to the sink.
     pub records: usize,
     /// Elements of `Records` (or `Events`) that were not records.
@@ -319,7 +319,7 @@ pub struct ReadSummary {
 
 /// The shapes of CloudTrail event files gapscope reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// `{"Records": [ … ]}`: delivered log files, also as plain `.json`.
     Records,
     /// `aws cloudtrail lookup-events`: `{"Events": [{"CloudTrailEvent": "<record as JSON text>"}]}`.
@@ -328,7 +328,7 @@ pub enum Shape {
 
 /// Streams every record of `content` to `sink`. Never fails: a syntax error, a wrong shape or
 /// trailing garbage ends the reading and is described in `stopped`; records before it were handed on.
-pub fn read(content: &[u8], shape: Shape, sink: &mut dyn FnMut(&Record)) -> ReadSummary {
+pub(crate) fn read(content: &[u8], shape: Shape, sink: &mut dyn FnMut(&Record)) -> ReadSummary {
     let mut summary = ReadSummary::default();
     let mut deserializer = serde_json::Deserializer::from_slice(content);
     let outcome = deserializer

@@ -12,7 +12,7 @@ use crate::timefmt::{Instant, format_instant, parse_timestamp};
 
 /// A credential-report cell: a value, or one of AWS's spellings for "none".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Field<T> {
+pub(crate) enum Field<T> {
     Value(T),
     /// `N/A`: not applicable (no password, key never used, no key).
     NotApplicable,
@@ -27,7 +27,7 @@ pub enum Field<T> {
 }
 
 impl<T: Copy> Field<T> {
-    pub fn value(&self) -> Option<T> {
+    pub(crate) fn value(&self) -> Option<T> {
         match self {
             Field::Value(v) => Some(*v),
             _ => None,
@@ -37,7 +37,7 @@ impl<T: Copy> Field<T> {
 
 impl<T> Field<T> {
     /// How the cell read, for detail text: `N/A`, `no_information`, `missing`, `'garbage'`.
-    pub fn describe_none(&self) -> String {
+    pub(crate) fn describe_none(&self) -> String {
         match self {
             Field::Value(_) => "a value".into(),
             Field::NotApplicable => "N/A".into(),
@@ -49,18 +49,18 @@ impl<T> Field<T> {
     }
 }
 
-pub type Timestamp = Field<Instant>;
-pub type Flag = Field<bool>;
+pub(crate) type Timestamp = Field<Instant>;
+pub(crate) type Flag = Field<bool>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeySlot {
+pub(crate) struct KeySlot {
     pub active: Flag,
     pub last_rotated: Timestamp,
     pub last_used_date: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialRow {
+pub(crate) struct CredentialRow {
     /// Physical line in the CSV (1 is the header).
     pub line: u64,
     pub user: String,
@@ -76,7 +76,7 @@ pub struct CredentialRow {
 
 impl CredentialRow {
     /// Every date in the row that the checks read.
-    pub fn timestamps(&self) -> impl Iterator<Item = Instant> + '_ {
+    pub(crate) fn timestamps(&self) -> impl Iterator<Item = Instant> + '_ {
         [&self.user_creation_time, &self.password_last_used]
             .into_iter()
             .chain(self.keys.iter().flat_map(|k| [&k.last_rotated, &k.last_used_date]))
@@ -85,7 +85,7 @@ impl CredentialRow {
 }
 
 #[derive(Debug, Clone)]
-pub struct CredentialReport {
+pub(crate) struct CredentialReport {
     pub file: String,
     pub sha256: String,
     /// `line` for a CSV file, `Content line` for CSV carried inside JSON.
@@ -104,13 +104,13 @@ pub struct CredentialReport {
 }
 
 impl CredentialReport {
-    pub fn locator(&self, line: u64) -> String {
+    pub(crate) fn locator(&self, line: u64) -> String {
         format!("{} {line}", self.locator_prefix)
     }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ReportError {
+pub(crate) enum ReportError {
     #[error("invalid JSON: {0}")]
     Json(String),
     #[error("no Content field: not a get-credential-report response")]
@@ -126,7 +126,7 @@ pub enum ReportError {
 }
 
 /// Every column of the 22-column report, in AWS's order.
-pub const COLUMNS: [&str; 22] = [
+pub(crate) const COLUMNS: [&str; 22] = [
     "user",
     "arn",
     "user_creation_time",
@@ -168,14 +168,14 @@ const USED_COLUMNS: [&str; 12] = [
 ];
 
 /// Parses a credential report CSV file.
-pub fn parse_csv(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
+pub(crate) fn parse_csv(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
     parse_report_csv(file, sha256, "line", content, None)
 }
 
 /// Parses `aws iam get-credential-report` JSON, plain or wrapped as a recorded API response
 /// (`{"status_code": 200, "data": {...}}`). `Content` may be base64 (as the CLI writes it) or the
 /// CSV itself (as some collectors write it).
-pub fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
+pub(crate) fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
     let value: Value = serde_json::from_slice(strip_bom(content)).map_err(|e| ReportError::Json(e.to_string()))?;
     let body = match value.get("data") {
         Some(data @ Value::Object(_)) if value.get("status_code").is_some() => data,
@@ -220,14 +220,14 @@ const REPORT_MARKERS: [&str; 4] = ["user_creation_time", "password_enabled", "ac
 /// Whether a CSV header (lower-cased columns) is a credential report's. `user` plus two report-only
 /// columns is one even when `arn` was renamed: the parser then says which column is missing instead
 /// of the file passing as unknown CSV.
-pub fn is_report_header(columns: &[String]) -> bool {
+pub(crate) fn is_report_header(columns: &[String]) -> bool {
     let has = |name: &str| columns.iter().any(|c| c == name);
     let markers = REPORT_MARKERS.iter().filter(|m| has(m)).count();
     has("user") && (markers >= 2 || has("arn") && markers >= 1)
 }
 
 /// Whether content is a credential report as CSV (decoded `Content`, a console download).
-pub fn looks_like_csv(content: &[u8]) -> bool {
+pub(crate) fn looks_like_csv(content: &[u8]) -> bool {
     let text = strip_bom(content);
     let first = text.iter().find(|b| !b.is_ascii_whitespace());
     !matches!(first, None | Some(b'{' | b'[')) && csv_header_columns(text).is_some_and(|c| is_report_header(&c))

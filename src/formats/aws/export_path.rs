@@ -4,12 +4,12 @@
 //! The body always wins over the path; the path only fills gaps.
 
 /// A 12-digit AWS account id.
-pub fn is_account(text: &str) -> bool {
+pub(crate) fn is_account(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `eu-west-1`, `us-gov-west-1`, `ap-southeast-2`: two lowercase letters, words, a final number.
-pub fn looks_like_region(text: &str) -> bool {
+pub(crate) fn looks_like_region(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() >= 3
         && parts.first().is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
@@ -19,14 +19,14 @@ pub fn looks_like_region(text: &str) -> bool {
 
 /// The nearest 12-digit folder above the file, or a 12-digit part of the file name
 /// (`s3control-get-public-access-block-111122223333.json`).
-pub fn account_in_path(path: &str) -> Option<String> {
+pub(crate) fn account_in_path(path: &str) -> Option<String> {
     let mut parts = path.rsplit(['/', '\\', '!']);
     let file = parts.next().unwrap_or_default();
     parts.find(|p| is_account(p)).or_else(|| file.split(['-', '_', '.']).find(|p| is_account(p))).map(str::to_string)
 }
 
 /// The nearest region-named folder above the file, else a region spelled inside the file name.
-pub fn region_in_path(path: &str) -> Option<String> {
+pub(crate) fn region_in_path(path: &str) -> Option<String> {
     let mut parts = path.rsplit(['/', '\\', '!']);
     let file = parts.next().unwrap_or_default();
     if let Some(folder) = parts.find(|p| looks_like_region(p)) {
@@ -47,7 +47,7 @@ pub fn region_in_path(path: &str) -> Option<String> {
 /// or the whole file name under a folder named after the command (CloudMapper writes
 /// `cloudtrail-get-trail-status/<URL-encoded ARN>`). `stems` are the command's spellings, lowercase.
 /// A bare number after the command is a recorder's sequence (`cloudtrail.GetTrailStatus_1.json`), not a name.
-pub fn name_from_path(path: &str, stems: &[&str]) -> Option<String> {
+pub(crate) fn name_from_path(path: &str, stems: &[&str]) -> Option<String> {
     let mut parts = path.rsplit(['/', '\\', '!']);
     let mut file = parts.next()?;
     let folder = parts.next().unwrap_or_default().to_ascii_lowercase();
@@ -75,7 +75,7 @@ pub fn name_from_path(path: &str, stems: &[&str]) -> Option<String> {
 }
 
 /// Undoes URL encoding (`%3A` → `:`); a malformed escape is kept as written.
-pub fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

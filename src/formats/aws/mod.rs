@@ -1,8 +1,8 @@
 //! Parsers for AWS exports.
 
-pub mod cloudtrail_digest;
-pub mod cloudtrail_log;
-pub mod credential_report;
-pub mod export_path;
-pub mod posture;
-pub mod trail_config;
+pub(crate) mod cloudtrail_digest;
+pub(crate) mod cloudtrail_log;
+pub(crate) mod credential_report;
+pub(crate) mod export_path;
+pub(crate) mod posture;
+pub(crate) mod trail_config;

@@ -8,7 +8,7 @@
 //! Lists are read element by element: an element that does not parse is reported with its locator
 //! (`SecurityGroups[3]: missing field GroupId`) and the rest of the file still counts.
 
-pub mod model;
+pub(crate) mod model;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -323,7 +323,7 @@ impl PostureKind {
 
 /// A failed call, as the CLI prints it or a recorder keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AwsError {
+pub(crate) struct AwsError {
     pub code: String,
     /// The API operation (`GetBucketPolicy`), from the text or the recorder's file name.
     pub operation: Option<String>,
@@ -333,7 +333,7 @@ pub struct AwsError {
 impl AwsError {
     /// The export kind whose evidence this error stands in for, when the error itself says what is
     /// absent: no policy, no public access block, no default encryption, no password policy.
-    pub fn absence_of(&self) -> Option<PostureKind> {
+    pub(crate) fn absence_of(&self) -> Option<PostureKind> {
         match (self.code.as_str(), self.operation.as_deref()) {
             // get-bucket-policy-status answers NoSuchBucketPolicy too: no policy, so not public by policy.
             ("NoSuchBucketPolicy", Some("GetBucketPolicyStatus")) => Some(PostureKind::PolicyStatus),
@@ -348,7 +348,7 @@ impl AwsError {
 
 /// One parsed export.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PostureExport {
+pub(crate) enum PostureExport {
     SecurityGroups(Vec<SecurityGroup>),
     NetworkAcls(Vec<NetworkAcl>),
     Volumes(Vec<Volume>),
@@ -385,7 +385,7 @@ pub enum PostureExport {
 
 /// A parsed file: the export, what the path says it is about, and what was wrong inside.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub kind: PostureKind,
     pub export: PostureExport,
     /// Elements read (list exports), else 1.
@@ -395,7 +395,7 @@ pub struct Parsed {
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum PostureError {
+pub(crate) enum PostureError {
     #[error("{path}: invalid JSON ({message}); re-export it with --output json")]
     Json { path: String, message: String },
     #[error("{path}: not an AWS configuration export this version reads ({found})")]
@@ -405,7 +405,7 @@ pub enum PostureError {
 }
 
 /// Parses one export (JSON body, recorded response, or the CLI's error text).
-pub fn parse(path: &str, content: &[u8]) -> Result<Parsed, PostureError> {
+pub(crate) fn parse(path: &str, content: &[u8]) -> Result<Parsed, PostureError> {
     let text = strip_bom(content);
     if let Some(error) = error_text(text) {
         let operation = error.operation.clone().or_else(|| operation_from_path(path));
@@ -435,7 +435,7 @@ fn single(kind: PostureKind, export: PostureExport) -> Parsed {
 
 /// `An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: …`, the line
 /// the AWS CLI writes to stderr when a call fails.
-pub fn error_text(text: &[u8]) -> Option<AwsError> {
+pub(crate) fn error_text(text: &[u8]) -> Option<AwsError> {
     let text = std::str::from_utf8(text.get(..text.len().min(4096))?).ok()?;
     let line = text.lines().map(str::trim).find(|l| l.starts_with("An error occurred ("))?;
     let rest = line.strip_prefix("An error occurred (")?;
@@ -477,7 +477,7 @@ fn operation_from_path(path: &str) -> Option<String> {
 /// The resource a per-resource export is about when its body does not say: the bucket, key or
 /// snapshot its file name or command folder names. `None` when the kind needs none or the path does
 /// not tell (the file is then ambiguous, not guessed).
-pub fn resource_from_path(path: &str, kind: PostureKind, error: Option<&AwsError>) -> Option<String> {
+pub(crate) fn resource_from_path(path: &str, kind: PostureKind, error: Option<&AwsError>) -> Option<String> {
     let kind = match (kind, error) {
         (PostureKind::ErrorResponse, Some(error)) => error.absence_of().or_else(|| {
             let op = error.operation.as_deref()?;
@@ -491,7 +491,7 @@ pub fn resource_from_path(path: &str, kind: PostureKind, error: Option<&AwsError
 
 /// Whether a public access block export is the account-level one (`s3control get-public-access-block`):
 /// the body is the same as a bucket's, so only the command in the path tells them apart.
-pub fn is_account_level(path: &str) -> bool {
+pub(crate) fn is_account_level(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.contains("s3control") || {
         let file = lower.rsplit(['/', '\\', '!']).next().unwrap_or_default();
@@ -653,7 +653,7 @@ impl Reader<'_> {
 }
 
 /// A policy document in any of the spellings exports use: an object, JSON text, or URL-encoded JSON text.
-pub fn policy_document(value: Option<&Value>) -> Result<Value, String> {
+pub(crate) fn policy_document(value: Option<&Value>) -> Result<Value, String> {
     match value {
         Some(Value::Object(_)) => Ok(value.cloned().unwrap_or(Value::Null)),
         Some(Value::String(text)) => {

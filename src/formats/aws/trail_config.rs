@@ -13,16 +13,16 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::formats::aws::export_path::name_from_path as trail_from_path;
-pub use crate::formats::common::account_from_arn;
+pub(crate) use crate::formats::common::account_from_arn;
 use crate::formats::common::{Arn, json_kind, strip_bom};
 
-pub use selectors::{EventSelectors, ManagementEvents};
-pub use status::TrailStatus;
+pub(crate) use selectors::{EventSelectors, ManagementEvents};
+pub(crate) use status::TrailStatus;
 
 /// One entry of `describe-trails`' `trailList`. Shadow trails (the same trail seen from another region)
 /// and other accounts' organisation trails are kept as they come: the caller dedupes by ARN.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trail {
+pub(crate) struct Trail {
     /// `Name`, or the name part of `TrailARN` when `Name` is missing.
     pub name: String,
     pub arn: Option<String>,
@@ -46,7 +46,7 @@ pub struct Trail {
 
 /// One entry of `describe-regions`' `Regions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Region {
+pub(crate) struct Region {
     pub name: String,
     pub opt_in_status: Option<String>,
 }
@@ -56,13 +56,13 @@ impl Region {
     /// need no opt-in, opted-in ones, exports without the field (before opt-in regions existed, or
     /// `describe-regions` without `--all-regions`, which lists enabled regions only) and any status
     /// AWS may add later count as enabled, so logging coverage is asked of them rather than waived.
-    pub fn enabled(&self) -> bool {
+    pub(crate) fn enabled(&self) -> bool {
         self.opt_in_status.as_deref() != Some("not-opted-in")
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrailConfig {
+pub(crate) enum TrailConfig {
     Trails(Vec<Trail>),
     Status(TrailStatus),
     Selectors(EventSelectors),
@@ -71,7 +71,7 @@ pub enum TrailConfig {
 
 impl TrailConfig {
     /// Soft notes about the file, for the inputs listing; empty for trails and regions.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             TrailConfig::Status(status) => &status.notes,
             TrailConfig::Selectors(selectors) => &selectors.notes,
@@ -81,7 +81,7 @@ impl TrailConfig {
 }
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum TrailConfigError {
+pub(crate) enum TrailConfigError {
     #[error("{path}: invalid JSON ({message}); re-export it with --output json")]
     Json { path: String, message: String },
     #[error("{path}: the recorded API call failed (status_code {status}), so it holds no configuration")]
@@ -103,7 +103,7 @@ pub enum TrailConfigError {
 /// `IsLogging` or another get-trail-status time field, `EventSelectors`/`AdvancedEventSelectors`,
 /// `Regions` — tried in that order. `path` is the display path, used in errors and for the trail name
 /// of status and selector files whose body does not carry one.
-pub fn parse(path: &str, content: &[u8]) -> Result<TrailConfig, TrailConfigError> {
+pub(crate) fn parse(path: &str, content: &[u8]) -> Result<TrailConfig, TrailConfigError> {
     let value: Value = serde_json::from_slice(strip_bom(content))
         .map_err(|e| TrailConfigError::Json { path: path.to_string(), message: e.to_string() })?;
     let reader = Reader { path };

@@ -11,14 +11,14 @@ mod roles;
 mod sniff;
 mod users;
 
-pub use sniff::sniff;
+pub(crate) use sniff::sniff;
 
 use crate::diagnostic::Diagnostic;
 use crate::formats::entra::model::EntraExport;
 use fields::Tally;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirectoryKind {
+pub(crate) enum DirectoryKind {
     /// Graph `GET /users` (with `signInActivity`), or PowerShell `Get-MgUser | ConvertTo-Json`.
     UsersJson,
     /// The portal's "Download users" CSV (or `Export-Csv` of the same fields).
@@ -37,7 +37,7 @@ pub enum DirectoryKind {
 
 /// One directory file, parsed.
 #[derive(Debug, Clone)]
-pub struct DirectoryFile {
+pub(crate) struct DirectoryFile {
     pub export: EntraExport,
     pub diagnostics: Vec<Diagnostic>,
     /// Records in the file (JSON records or CSV rows), kept or not.
@@ -47,7 +47,7 @@ pub struct DirectoryFile {
 
 /// A file that cannot be read at all; a bad record is a diagnostic instead.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum DirectoryError {
+pub(crate) enum DirectoryError {
     #[error("{file}: invalid JSON ({message}); export it again or remove it from the evidence")]
     Json { file: String, message: String },
     #[error("{file}: the JSON holds {found}, not a Graph page, an array of records or one record")]
@@ -60,7 +60,7 @@ pub enum DirectoryError {
 
 /// Parses a file `sniff` recognised (or the caller knows) as `kind`. `file` names it in errors and
 /// diagnostics.
-pub fn parse(file: &str, content: &[u8], kind: DirectoryKind) -> Result<DirectoryFile, DirectoryError> {
+pub(crate) fn parse(file: &str, content: &[u8], kind: DirectoryKind) -> Result<DirectoryFile, DirectoryError> {
     let mut tally = Tally::new(file);
     let export = match kind {
         DirectoryKind::UsersJson => {

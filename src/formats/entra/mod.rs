@@ -3,6 +3,6 @@
 //! and service principals, directory roles. Each parser turns one file into the types of `model`;
 //! several files of a kind are merged in `crate::entra`.
 
-pub mod directory;
-pub mod model;
-pub mod signins;
+pub(crate) mod directory;
+pub(crate) mod model;
+pub(crate) mod signins;

@@ -5,7 +5,7 @@ use crate::timefmt::Instant;
 
 /// `authenticationRequirement` / `Authentication requirement`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum AuthRequirement {
+pub(crate) enum AuthRequirement {
     SingleFactor,
     MultiFactor,
     /// Absent or a value this version does not know.
@@ -15,7 +15,7 @@ pub enum AuthRequirement {
 /// Outcome of a sign-in: Graph `status.errorCode` 0 is success; the portal's `Status` column says
 /// `Success` / `Failure` / `Interrupted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SignInStatus {
+pub(crate) enum SignInStatus {
     Success,
     Failure,
     Interrupted,
@@ -24,7 +24,7 @@ pub enum SignInStatus {
 
 /// One sign-in record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignIn {
+pub(crate) struct SignIn {
     /// Request id (`id` / `Request ID`): sign-ins are deduplicated by it across files.
     pub id: String,
     pub time: Instant,
@@ -49,7 +49,7 @@ pub struct SignIn {
 
 /// A user from Graph `users` or the portal users CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
+pub(crate) struct User {
     pub id: Option<String>,
     pub user_principal_name: String,
     pub display_name: Option<String>,
@@ -69,7 +69,7 @@ pub struct User {
 
 /// One row of `userRegistrationDetails`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registration {
+pub(crate) struct Registration {
     pub id: Option<String>,
     pub user_principal_name: String,
     pub user_type: Option<String>,
@@ -82,7 +82,7 @@ pub struct Registration {
 
 /// `state` of a Conditional Access policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PolicyState {
+pub(crate) enum PolicyState {
     Enabled,
     Disabled,
     ReportOnly,
@@ -91,7 +91,7 @@ pub enum PolicyState {
 
 /// A Conditional Access policy, reduced to what the CA checks read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaPolicy {
+pub(crate) struct CaPolicy {
     pub id: String,
     pub display_name: String,
     pub state: PolicyState,
@@ -117,13 +117,13 @@ pub struct CaPolicy {
 
 /// `passwordCredentials` (secret) or `keyCredentials` (certificate) of an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CredentialKind {
+pub(crate) enum CredentialKind {
     Secret,
     Certificate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppCredential {
+pub(crate) struct AppCredential {
     pub kind: CredentialKind,
     pub key_id: String,
     pub display_name: Option<String>,
@@ -133,7 +133,7 @@ pub struct AppCredential {
 
 /// An application or service principal with its credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct App {
+pub(crate) struct App {
     pub app_id: String,
     pub display_name: Option<String>,
     /// `application` or `servicePrincipal` (from `@odata.type` or the file's shape), if known.
@@ -145,7 +145,7 @@ pub struct App {
 /// A directory role and its members (`directoryRoles?$expand=members`), or the members of a role
 /// definition gathered from `roleManagement/directory/roleAssignments`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleMembers {
+pub(crate) struct RoleMembers {
     /// `roleTemplateId` / `roleDefinitionId` (Global Administrator: 62e90394-…).
     pub role_template_id: String,
     pub display_name: Option<String>,
@@ -156,7 +156,7 @@ pub struct RoleMembers {
 
 /// What one Entra file holds, after parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntraExport {
+pub(crate) enum EntraExport {
     SignIns(Vec<SignIn>),
     Users(Vec<User>),
     Registrations(Vec<Registration>),
@@ -166,10 +166,10 @@ pub enum EntraExport {
 }
 
 /// Global Administrator's role template id.
-pub const GLOBAL_ADMIN_TEMPLATE: &str = "62e90394-69f5-4237-9190-012177145e10";
+pub(crate) const GLOBAL_ADMIN_TEMPLATE: &str = "62e90394-69f5-4237-9190-012177145e10";
 
 /// Legacy client apps (`shared/formats/entra.md`): they cannot do MFA and bypass CA MFA.
-pub const LEGACY_CLIENT_APPS: [&str; 12] = [
+pub(crate) const LEGACY_CLIENT_APPS: [&str; 12] = [
     "Exchange ActiveSync",
     "IMAP4",
     "POP3",

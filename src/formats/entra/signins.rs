@@ -15,7 +15,7 @@ use crate::timefmt::{Instant, parse_timestamp};
 
 /// How a sign-in export is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignInLayout {
+pub(crate) enum SignInLayout {
     /// The portal's "Download CSV" (any year's columns) or a Log Analytics CSV export.
     PortalCsv,
     /// Graph `GET /auditLogs/signIns`: a `{"value":[…]}` page, or the portal's bare array.
@@ -27,7 +27,7 @@ pub enum SignInLayout {
 
 /// Decides from the content alone whether it is a sign-in export, and in which layout. Reads only
 /// the CSV header or the first JSON record, so it is cheap on a large file.
-pub fn sniff(content: &[u8]) -> Option<SignInLayout> {
+pub(crate) fn sniff(content: &[u8]) -> Option<SignInLayout> {
     let text = trim_start(crate::formats::common::strip_bom(content));
     match text.first() {
         None => None,
@@ -38,7 +38,7 @@ pub fn sniff(content: &[u8]) -> Option<SignInLayout> {
 
 /// What one sign-in file yielded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SignInFile {
+pub(crate) struct SignInFile {
     pub sign_ins: Vec<SignIn>,
     pub diagnostics: Vec<Diagnostic>,
     /// Rows or records seen, rejected ones included.
@@ -48,7 +48,7 @@ pub struct SignInFile {
 
 /// A file that cannot be read as sign-ins at all. A bad row or record is never one of these.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum SignInError {
+pub(crate) enum SignInError {
     #[error("{file}: invalid JSON ({message}); no sign-in was read")]
     Json { file: String, message: String },
     #[error("{file}: {reason}; export the sign-ins as Graph JSON ({{\"value\":[…]}}) or as a JSON array")]
@@ -65,7 +65,7 @@ pub enum SignInError {
 /// Parses one sign-in export laid out as `layout` (see [`sniff`]). `file` is the display path: it
 /// names the file in diagnostics, and the portal's file names (`InteractiveSignIns_…`,
 /// `NonInteractiveSignIns_…`) say whether sign-ins are interactive when the records do not.
-pub fn parse(file: &str, content: &[u8], layout: SignInLayout) -> Result<SignInFile, SignInError> {
+pub(crate) fn parse(file: &str, content: &[u8], layout: SignInLayout) -> Result<SignInFile, SignInError> {
     let content = crate::formats::common::strip_bom(content);
     let mut collector = Collector::new(file);
     match layout {

@@ -13,7 +13,7 @@ use crate::report::document::{Align, Block, Callout, Cell, Section, Tone};
 /// Folders (date folders merged, see [`summary_folder`]) of up to this many inputs are listed file by
 /// file; bigger ones in one line with a folder hash, so a 10,000-file CloudTrail archive gives a page,
 /// not hundreds (manifest.json keeps every file).
-pub const LIST_FOLDER_UP_TO: usize = 8;
+pub(super) const LIST_FOLDER_UP_TO: usize = 8;
 
 pub(super) fn scope(input: &ReportInput) -> Section {
     let t = input.template;
@@ -130,7 +130,7 @@ pub(super) fn problems(input: &ReportInput) -> Section {
 
 /// The folder an input is summarised under: its parent, with trailing date folders (`2026/09/30`)
 /// dropped, so a CloudTrail region's thousands of day folders become one line.
-pub fn summary_folder(path: &str) -> String {
+pub(super) fn summary_folder(path: &str) -> String {
     let parent = match path.rfind(['/', '!']) {
         Some(i) => &path[..i],
         None => "",
@@ -145,7 +145,7 @@ pub fn summary_folder(path: &str) -> String {
 
 /// SHA-256 over the sorted hex SHA-256 digests of `hashes`, one per line with a trailing newline:
 /// reproducible with `sort | sha256sum` over `manifest.json`'s entries.
-pub fn folder_hash<'h>(hashes: impl IntoIterator<Item = &'h str>) -> String {
+pub(super) fn folder_hash<'h>(hashes: impl IntoIterator<Item = &'h str>) -> String {
     let mut sorted: Vec<&str> = hashes.into_iter().collect();
     sorted.sort_unstable();
     let mut hasher = Sha256::new();

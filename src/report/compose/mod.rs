@@ -25,13 +25,13 @@ use crate::timefmt::{Instant, format_instant};
 
 /// Who signs, as the cover and the signature page name them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignerInfo {
+pub(crate) struct SignerInfo {
     pub subject: String,
     pub fingerprint_sha256: String,
 }
 
 /// Everything the report says, borrowed from the run.
-pub struct ReportInput<'a> {
+pub(crate) struct ReportInput<'a> {
     pub template: &'a ReportTemplate,
     pub catalog: &'a Catalog,
     pub thresholds: &'a Thresholds,
@@ -58,11 +58,11 @@ pub struct ReportInput<'a> {
 
 /// The report id in every footer: derived from the findings, so the same analysis has the same id
 /// and a different one cannot.
-pub fn report_id(findings_sha256: &str) -> String {
+pub(crate) fn report_id(findings_sha256: &str) -> String {
     format!("GS-{}", findings_sha256.get(..12).unwrap_or(findings_sha256).to_uppercase())
 }
 
-pub fn compose(input: &ReportInput) -> Document {
+pub(crate) fn compose(input: &ReportInput) -> Document {
     let t = input.template;
     let report_id = report_id(input.findings_sha256);
     let mut sections = Vec::new();

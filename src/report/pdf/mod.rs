@@ -16,7 +16,7 @@ use crate::report::document::{Align, Document};
 use layout::{CONTENT_W, LEFT, Layout, PAGE_H, RULE_DARK, SMALL};
 
 #[derive(Debug, thiserror::Error)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     #[error("embedded font {font} cannot be used: {reason}")]
     Font { font: &'static str, reason: String },
     #[error("report date {0} cannot be written as a PDF date")]
@@ -26,7 +26,7 @@ pub enum RenderError {
 }
 
 /// The report as PDF bytes: the same document always gives the same bytes.
-pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let fonts = fonts::Fonts::load()?;
     let layout = lay_out(&fonts, doc);
     emit::write(doc, &fonts, &layout.pages, &layout.outline)

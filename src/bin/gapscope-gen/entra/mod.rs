@@ -180,13 +180,13 @@ pub(crate) fn samples(out: &Path) -> Result<()> {
         args: EntraArgs,
     }
     if out.join("users.json").is_file() {
-        std::fs::remove_dir_all(out).with_context(|| format!("cannot replace {}", out.display()))?;
+        fs::remove_dir_all(out).with_context(|| format!("cannot replace {}", out.display()))?;
     }
     let out_arg = format!("--out={}", out.display());
     let argv = ["entra", out_arg.as_str()].into_iter().chain(SAMPLE_OPTIONS.iter().copied());
     let options = <Options as clap::Parser>::try_parse_from(argv).context("sample Entra options")?;
     run(&options.args)?;
-    std::fs::remove_file(out.join("planted.json")).context("remove planted.json from the samples")
+    fs::remove_file(out.join("planted.json")).context("remove planted.json from the samples")
 }
 
 pub(crate) fn run(a: &EntraArgs) -> Result<()> {

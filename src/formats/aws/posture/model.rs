@@ -9,7 +9,7 @@ use serde_json::Value;
 /// `ec2 describe-security-groups`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct SecurityGroup {
+pub(crate) struct SecurityGroup {
     pub group_id: String,
     pub group_name: Option<String>,
     pub vpc_id: Option<String>,
@@ -20,7 +20,7 @@ pub struct SecurityGroup {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct IpPermission {
+pub(crate) struct IpPermission {
     /// `tcp`, `udp`, `icmp`, `-1` (all) or an IP protocol number as text.
     pub ip_protocol: Option<String>,
     pub from_port: Option<i64>,
@@ -33,40 +33,40 @@ pub struct IpPermission {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct IpRange {
+pub(crate) struct IpRange {
     pub cidr_ip: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Ipv6Range {
+pub(crate) struct Ipv6Range {
     pub cidr_ipv6: Option<String>,
 }
 
 impl IpPermission {
     /// The sources of the rule that mean "anyone on the internet".
-    pub fn world_sources(&self) -> Vec<&str> {
+    pub(crate) fn world_sources(&self) -> Vec<&str> {
         let v4 = self.ip_ranges.iter().flatten().filter_map(|r| r.cidr_ip.as_deref());
         let v6 = self.ipv6_ranges.iter().flatten().filter_map(|r| r.cidr_ipv6.as_deref());
         v4.chain(v6).filter(|cidr| is_world(cidr)).collect()
     }
 
     /// Every protocol (`-1`, or the spelled-out `all`).
-    pub fn all_protocols(&self) -> bool {
+    pub(crate) fn all_protocols(&self) -> bool {
         matches!(self.ip_protocol.as_deref().map(str::trim), Some("-1" | "all"))
     }
 
     /// TCP by name or by number.
-    pub fn is_tcp(&self) -> bool {
+    pub(crate) fn is_tcp(&self) -> bool {
         matches!(self.ip_protocol.as_deref().map(str::trim), Some("tcp" | "6"))
     }
 
-    pub fn is_udp(&self) -> bool {
+    pub(crate) fn is_udp(&self) -> bool {
         matches!(self.ip_protocol.as_deref().map(str::trim), Some("udp" | "17"))
     }
 
     /// Inclusive port range; every port for all protocols, or when the export gives none (`-1`).
-    pub fn ports(&self) -> (i64, i64) {
+    pub(crate) fn ports(&self) -> (i64, i64) {
         if self.all_protocols() {
             return (0, 65535);
         }
@@ -78,7 +78,7 @@ impl IpPermission {
 }
 
 /// `0.0.0.0/0` or `::/0` (also written `0::/0`): the whole address space.
-pub fn is_world(cidr: &str) -> bool {
+pub(crate) fn is_world(cidr: &str) -> bool {
     let cidr = cidr.trim();
     cidr == "0.0.0.0/0"
         || cidr.strip_suffix("/0").is_some_and(|addr| addr.contains(':') && addr.trim_matches(['0', ':']).is_empty())
@@ -87,7 +87,7 @@ pub fn is_world(cidr: &str) -> bool {
 /// `ec2 describe-network-acls`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct NetworkAcl {
+pub(crate) struct NetworkAcl {
     pub network_acl_id: String,
     pub vpc_id: Option<String>,
     pub owner_id: Option<String>,
@@ -97,7 +97,7 @@ pub struct NetworkAcl {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct AclEntry {
+pub(crate) struct AclEntry {
     pub rule_number: Option<i64>,
     pub protocol: Option<String>,
     pub rule_action: Option<String>,
@@ -109,7 +109,7 @@ pub struct AclEntry {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PortRange {
+pub(crate) struct PortRange {
     pub from: Option<i64>,
     pub to: Option<i64>,
 }
@@ -117,7 +117,7 @@ pub struct PortRange {
 /// `ec2 describe-volumes`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Volume {
+pub(crate) struct Volume {
     pub volume_id: String,
     pub encrypted: Option<bool>,
     pub kms_key_id: Option<String>,
@@ -127,7 +127,7 @@ pub struct Volume {
 /// `ec2 describe-snapshots --owner-ids self`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub snapshot_id: String,
     pub owner_id: Option<String>,
     pub encrypted: Option<bool>,
@@ -137,14 +137,14 @@ pub struct Snapshot {
 /// `ec2 describe-snapshot-attribute --attribute createVolumePermission`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct SnapshotAttribute {
+pub(crate) struct SnapshotAttribute {
     pub snapshot_id: Option<String>,
     pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CreateVolumePermission {
+pub(crate) struct CreateVolumePermission {
     pub group: Option<String>,
     pub user_id: Option<String>,
 }
@@ -152,7 +152,7 @@ pub struct CreateVolumePermission {
 /// `ec2 describe-vpcs`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Vpc {
+pub(crate) struct Vpc {
     pub vpc_id: String,
     pub owner_id: Option<String>,
     pub is_default: Option<bool>,
@@ -161,7 +161,7 @@ pub struct Vpc {
 /// `ec2 describe-flow-logs`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct FlowLog {
+pub(crate) struct FlowLog {
     pub flow_log_id: Option<String>,
     pub resource_id: Option<String>,
     pub flow_log_status: Option<String>,
@@ -170,14 +170,14 @@ pub struct FlowLog {
 /// `ec2 describe-instances`: one reservation.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Reservation {
+pub(crate) struct Reservation {
     pub owner_id: Option<String>,
     pub instances: Option<Vec<Instance>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Instance {
+pub(crate) struct Instance {
     pub instance_id: String,
     pub metadata_options: Option<MetadataOptions>,
     pub state: Option<InstanceState>,
@@ -186,20 +186,20 @@ pub struct Instance {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct MetadataOptions {
+pub(crate) struct MetadataOptions {
     pub http_tokens: Option<String>,
     pub http_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct InstanceState {
+pub(crate) struct InstanceState {
     pub name: Option<String>,
 }
 
 /// `rds describe-db-instances`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DbInstance {
+pub(crate) struct DbInstance {
     #[serde(rename = "DBInstanceIdentifier")]
     pub identifier: String,
     #[serde(rename = "DBInstanceArn")]
@@ -214,7 +214,7 @@ pub struct DbInstance {
 
 /// `rds describe-db-snapshots`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DbSnapshot {
+pub(crate) struct DbSnapshot {
     #[serde(rename = "DBSnapshotIdentifier")]
     pub identifier: String,
     #[serde(rename = "DBSnapshotArn")]
@@ -225,7 +225,7 @@ pub struct DbSnapshot {
 
 /// `rds describe-db-snapshot-attributes`' `DBSnapshotAttributesResult`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DbSnapshotAttributes {
+pub(crate) struct DbSnapshotAttributes {
     #[serde(rename = "DBSnapshotIdentifier")]
     pub identifier: String,
     #[serde(rename = "DBSnapshotAttributes")]
@@ -234,7 +234,7 @@ pub struct DbSnapshotAttributes {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct DbSnapshotAttribute {
+pub(crate) struct DbSnapshotAttribute {
     pub attribute_name: Option<String>,
     pub attribute_values: Option<Vec<String>>,
 }
@@ -242,14 +242,14 @@ pub struct DbSnapshotAttribute {
 /// `s3api list-buckets`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Bucket {
+pub(crate) struct Bucket {
     pub name: String,
 }
 
 /// `s3api get-public-access-block` / `s3control get-public-access-block`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PublicAccessBlock {
+pub(crate) struct PublicAccessBlock {
     pub block_public_acls: Option<bool>,
     pub ignore_public_acls: Option<bool>,
     pub block_public_policy: Option<bool>,
@@ -258,7 +258,7 @@ pub struct PublicAccessBlock {
 
 impl PublicAccessBlock {
     /// What "no configuration" (`NoSuchPublicAccessBlockConfiguration`) means: every setting off.
-    pub const NONE: PublicAccessBlock = PublicAccessBlock {
+    pub(crate) const NONE: PublicAccessBlock = PublicAccessBlock {
         block_public_acls: Some(false),
         ignore_public_acls: Some(false),
         block_public_policy: Some(false),
@@ -266,7 +266,7 @@ impl PublicAccessBlock {
     };
 
     /// The four settings by name, as the console and CIS 2.1.4 list them.
-    pub fn settings(&self) -> [(&'static str, Option<bool>); 4] {
+    pub(crate) fn settings(&self) -> [(&'static str, Option<bool>); 4] {
         [
             ("BlockPublicAcls", self.block_public_acls),
             ("IgnorePublicAcls", self.ignore_public_acls),
@@ -279,25 +279,25 @@ impl PublicAccessBlock {
 /// `s3api get-bucket-policy-status`' `PolicyStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PolicyStatus {
+pub(crate) struct PolicyStatus {
     pub is_public: Option<bool>,
 }
 
 /// `s3api get-bucket-encryption`' `ServerSideEncryptionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct EncryptionConfiguration {
+pub(crate) struct EncryptionConfiguration {
     pub rules: Option<Vec<EncryptionRule>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct EncryptionRule {
+pub(crate) struct EncryptionRule {
     pub apply_server_side_encryption_by_default: Option<EncryptionDefault>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct EncryptionDefault {
+pub(crate) struct EncryptionDefault {
     #[serde(rename = "SSEAlgorithm")]
     pub algorithm: Option<String>,
     #[serde(rename = "KMSMasterKeyID")]
@@ -307,13 +307,13 @@ pub struct EncryptionDefault {
 /// `s3api get-bucket-acl`: one grant.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Grant {
+pub(crate) struct Grant {
     pub grantee: Option<Grantee>,
     pub permission: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Grantee {
+pub(crate) struct Grantee {
     #[serde(rename = "URI")]
     pub uri: Option<String>,
     #[serde(rename = "Type")]
@@ -322,7 +322,7 @@ pub struct Grantee {
 
 impl Grant {
     /// A grant to everyone (`AllUsers`) or to any AWS account holder (`AuthenticatedUsers`).
-    pub fn public_group(&self) -> Option<&str> {
+    pub(crate) fn public_group(&self) -> Option<&str> {
         let uri = self.grantee.as_ref()?.uri.as_deref()?;
         ["AllUsers", "AuthenticatedUsers"].into_iter().find(|group| uri.ends_with(&format!("/global/{group}")))
     }
@@ -331,7 +331,7 @@ impl Grant {
 /// `iam get-account-password-policy`' `PasswordPolicy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PasswordPolicy {
+pub(crate) struct PasswordPolicy {
     pub minimum_password_length: Option<i64>,
     pub password_reuse_prevention: Option<i64>,
     /// Absent: passwords never expire.
@@ -346,21 +346,21 @@ pub struct PasswordPolicy {
 /// `iam list-virtual-mfa-devices`: one device.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct VirtualMfaDevice {
+pub(crate) struct VirtualMfaDevice {
     pub serial_number: String,
     pub user: Option<MfaUser>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct MfaUser {
+pub(crate) struct MfaUser {
     pub arn: Option<String>,
     pub user_name: Option<String>,
 }
 
 impl VirtualMfaDevice {
     /// Root's virtual device: AWS names it `root-account-mfa-device`, and its user is the root ARN.
-    pub fn is_root(&self) -> bool {
+    pub(crate) fn is_root(&self) -> bool {
         self.serial_number.ends_with(":mfa/root-account-mfa-device")
             || self.user.as_ref().and_then(|u| u.arn.as_deref()).is_some_and(|arn| arn.ends_with(":root"))
     }
@@ -368,7 +368,7 @@ impl VirtualMfaDevice {
 
 /// `iam get-account-authorization-details`.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-pub struct AuthorizationDetails {
+pub(crate) struct AuthorizationDetails {
     #[serde(rename = "UserDetailList")]
     pub users: Option<Vec<PrincipalDetail>>,
     #[serde(rename = "GroupDetailList")]
@@ -381,7 +381,7 @@ pub struct AuthorizationDetails {
 
 /// A user, group or role of the authorization details; the three share these fields.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct PrincipalDetail {
+pub(crate) struct PrincipalDetail {
     #[serde(rename = "Arn")]
     pub arn: String,
     #[serde(rename = "UserName", alias = "GroupName", alias = "RoleName")]
@@ -396,14 +396,14 @@ pub struct PrincipalDetail {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct AttachedPolicy {
+pub(crate) struct AttachedPolicy {
     pub policy_name: Option<String>,
     pub policy_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct InlinePolicy {
+pub(crate) struct InlinePolicy {
     pub policy_name: String,
     /// An object, or (as some tools record it) URL-encoded JSON text.
     pub policy_document: Option<Value>,
@@ -411,7 +411,7 @@ pub struct InlinePolicy {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ManagedPolicy {
+pub(crate) struct ManagedPolicy {
     pub policy_name: Option<String>,
     pub arn: String,
     pub attachment_count: Option<i64>,
@@ -421,7 +421,7 @@ pub struct ManagedPolicy {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct PolicyVersion {
+pub(crate) struct PolicyVersion {
     pub document: Option<Value>,
     pub version_id: Option<String>,
     pub is_default_version: Option<bool>,
@@ -429,7 +429,7 @@ pub struct PolicyVersion {
 
 impl ManagedPolicy {
     /// The document of the version in force: the one marked default, else the one `DefaultVersionId` names.
-    pub fn default_document(&self) -> Option<&Value> {
+    pub(crate) fn default_document(&self) -> Option<&Value> {
         let versions = self.policy_version_list.as_deref().unwrap_or_default();
         versions
             .iter()
@@ -445,7 +445,7 @@ impl ManagedPolicy {
 /// `logs describe-log-groups`: one group.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LogGroup {
+pub(crate) struct LogGroup {
     pub log_group_name: String,
     /// Absent: the group never expires.
     pub retention_in_days: Option<i64>,
@@ -455,7 +455,7 @@ pub struct LogGroup {
 /// `logs describe-metric-filters`: one filter.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MetricFilter {
+pub(crate) struct MetricFilter {
     pub filter_name: Option<String>,
     pub filter_pattern: Option<String>,
     pub log_group_name: Option<String>,
@@ -464,7 +464,7 @@ pub struct MetricFilter {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MetricTransformation {
+pub(crate) struct MetricTransformation {
     pub metric_name: Option<String>,
     pub metric_namespace: Option<String>,
 }
@@ -472,7 +472,7 @@ pub struct MetricTransformation {
 /// `cloudwatch describe-alarms`: one metric alarm.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct MetricAlarm {
+pub(crate) struct MetricAlarm {
     pub alarm_name: Option<String>,
     pub alarm_arn: Option<String>,
     pub metric_name: Option<String>,
@@ -484,7 +484,7 @@ pub struct MetricAlarm {
 /// `kms list-keys`: one key.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct KmsKeyRef {
+pub(crate) struct KmsKeyRef {
     pub key_id: String,
     pub key_arn: Option<String>,
 }
@@ -492,7 +492,7 @@ pub struct KmsKeyRef {
 /// `kms describe-key`' `KeyMetadata`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct KeyMetadata {
+pub(crate) struct KeyMetadata {
     pub key_id: String,
     pub arn: Option<String>,
     #[serde(rename = "AWSAccountId")]
@@ -506,7 +506,7 @@ pub struct KeyMetadata {
 }
 
 impl KeyMetadata {
-    pub fn spec(&self) -> Option<&str> {
+    pub(crate) fn spec(&self) -> Option<&str> {
         self.key_spec.as_deref().or(self.customer_master_key_spec.as_deref())
     }
 }
@@ -514,7 +514,7 @@ impl KeyMetadata {
 /// `kms get-key-rotation-status`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct KeyRotation {
+pub(crate) struct KeyRotation {
     pub key_rotation_enabled: Option<bool>,
     /// Only newer CLI versions print it; older exports name the key in the file name.
     pub key_id: Option<String>,
@@ -523,7 +523,7 @@ pub struct KeyRotation {
 /// `configservice describe-configuration-recorder-status`: one recorder.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RecorderStatus {
+pub(crate) struct RecorderStatus {
     pub name: Option<String>,
     pub recording: Option<bool>,
     pub last_status: Option<String>,
@@ -532,14 +532,14 @@ pub struct RecorderStatus {
 /// `configservice describe-configuration-recorders`: one recorder.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Recorder {
+pub(crate) struct Recorder {
     pub name: Option<String>,
     pub recording_group: Option<RecordingGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RecordingGroup {
+pub(crate) struct RecordingGroup {
     pub all_supported: Option<bool>,
     pub include_global_resource_types: Option<bool>,
 }

@@ -25,7 +25,7 @@ use crate::diagnostic::Diagnostic;
 
 /// Which management events a trail's selectors record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ManagementEvents {
+pub(crate) enum ManagementEvents {
     All,
     ReadOnly,
     WriteOnly,
@@ -45,7 +45,7 @@ impl ManagementEvents {
 
 /// `get-event-selectors` for one trail, reduced to what the logging checks ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventSelectors {
+pub(crate) struct EventSelectors {
     /// `TrailARN` from the body, else from the file name as for `TrailStatus::trail`.
     pub trail: Option<String>,
     /// Management events recorded by the selectors AWS applies, combined.

@@ -9,7 +9,7 @@ use crate::timefmt::{Instant, format_instant, parse_timestamp};
 
 /// `get-trail-status` for one trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrailStatus {
+pub(crate) struct TrailStatus {
     /// Name or ARN: `TrailARN` or `Name` in the body when present, else from the file name
     /// (`get-trail-status-main-trail.json` → `main-trail`; `cloudtrail.GetTrailStatus_1.json` → `None`).
     pub trail: Option<String>,

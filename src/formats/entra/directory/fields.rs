@@ -22,24 +22,24 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    pub fn new(file: &str) -> Tally {
+    pub(super) fn new(file: &str) -> Tally {
         Tally { file: file.to_string(), diagnostics: Vec::new(), read: 0, rejected: 0 }
     }
 
     /// A record that is not kept.
-    pub fn reject(&mut self, locator: &str, message: impl Into<String>) {
+    pub(super) fn reject(&mut self, locator: &str, message: impl Into<String>) {
         self.rejected += 1;
         self.note(locator, message);
     }
 
     /// A problem inside a record that is still kept.
-    pub fn note(&mut self, locator: &str, message: impl Into<String>) {
+    pub(super) fn note(&mut self, locator: &str, message: impl Into<String>) {
         let locator = (!locator.is_empty()).then(|| locator.to_string());
         self.diagnostics.push(Diagnostic::new(&self.file, locator, message));
     }
 
     /// A timestamp cell; unreadable text is noted and read as absent.
-    pub fn time(&mut self, locator: &str, name: &str, value: Option<&Value>) -> Option<Instant> {
+    pub(super) fn time(&mut self, locator: &str, name: &str, value: Option<&Value>) -> Option<Instant> {
         let text = text(value?)?;
         let parsed = timestamp(&text);
         if parsed.is_none() {
@@ -49,7 +49,7 @@ impl Tally {
     }
 
     /// A yes/no cell; unreadable values are noted and read as absent.
-    pub fn flag(&mut self, locator: &str, name: &str, value: Option<&Value>) -> Option<bool> {
+    pub(super) fn flag(&mut self, locator: &str, name: &str, value: Option<&Value>) -> Option<bool> {
         match value? {
             Value::Bool(b) => Some(*b),
             Value::Null => None,
@@ -228,24 +228,24 @@ pub(super) struct Row {
 
 impl Table {
     /// The first column whose normalised name is one of `aliases` (given normalised).
-    pub fn column(&self, aliases: &[&str]) -> Option<usize> {
+    pub(super) fn column(&self, aliases: &[&str]) -> Option<usize> {
         aliases.iter().find_map(|alias| self.headers.iter().position(|h| h == alias))
     }
 }
 
 impl Row {
     /// A trimmed, non-empty cell.
-    pub fn cell(&self, column: Option<usize>) -> Option<&str> {
+    pub(super) fn cell(&self, column: Option<usize>) -> Option<&str> {
         let value = self.cells.get(column?)?.trim();
         (!value.is_empty()).then_some(value)
     }
 
     /// A cell as a JSON string, for the readers JSON and CSV share.
-    pub fn value(&self, column: Option<usize>) -> Option<Value> {
+    pub(super) fn value(&self, column: Option<usize>) -> Option<Value> {
         self.cell(column).map(|c| Value::String(c.to_string()))
     }
 
-    pub fn text(&self, column: Option<usize>) -> Option<String> {
+    pub(super) fn text(&self, column: Option<usize>) -> Option<String> {
         self.cell(column).map(str::to_string)
     }
 }

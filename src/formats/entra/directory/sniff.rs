@@ -20,7 +20,7 @@ const SIGN_IN_KEYS: [&str; 4] = ["clientappused", "appdisplayname", "isinteracti
 /// Columns of a sign-in log CSV: a file with one of them is not a directory export.
 const SIGN_IN_COLUMNS: [&str; 5] = ["requestid", "clientapp", "clientappused", "dateutc", "signinerrorcode"];
 
-pub fn sniff(content: &[u8]) -> Option<DirectoryKind> {
+pub(crate) fn sniff(content: &[u8]) -> Option<DirectoryKind> {
     let text = strip_bom(content);
     let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
     match text.get(start) {
