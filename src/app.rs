@@ -133,32 +133,81 @@ fn unused_of(entries: &[ManifestEntry]) -> Vec<Unused> {
         .collect()
 }
 
-fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
-    let config = load_config(args.input.config.as_deref())?;
-    let as_of_override = args.as_of.as_deref().map(parse_as_of).transpose().map_err(|e| anyhow!("--as-of: {e}"))?;
-    let period = args.period.as_deref().map(Period::parse).transpose().map_err(|e| anyhow!("--period: {e}"))?;
-    let fail_on: Option<Severity> =
-        args.fail_on.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--fail-on: {e}"))?;
-    let formats = args.format.clone().unwrap_or_else(|| vec![Format::Pdf, Format::Json, Format::Csv]);
-    let engagement = args.engagement.clone().or_else(|| config.engagement.clone());
-    let catalog = Catalog::embedded()?;
-    // Key and template problems are found before the evidence is read, not after an hour of it.
-    let template = match &args.templates {
-        Some(dir) => ReportTemplate::from_dir(dir)?,
-        None => ReportTemplate::embedded()?,
-    };
-    let signer = match (&args.sign_key, &args.sign_cert) {
-        (Some(key), Some(cert)) => Some(
-            Signer::from_pem_files(key, cert, &args.sign_chain, args.allow_readable_key)
-                .context("cannot sign the report")?,
-        ),
-        _ => None,
-    };
-    if signer.is_some() && !formats.contains(&Format::Pdf) {
-        bail!("--sign-key signs report.pdf, but --format does not ask for pdf");
-    }
-    let source_date_epoch = crate::timefmt::source_date_epoch().map_err(|e| anyhow!(e))?;
+/// `analyze`'s flags and configuration, validated once before any evidence is read: key and template
+/// problems are found at once, not after an hour of reading.
+struct AnalyzeSettings {
+    config: Config,
+    as_of_override: Option<Instant>,
+    period: Option<Period>,
+    fail_on: Option<Severity>,
+    formats: Vec<Format>,
+    engagement: Option<String>,
+    catalog: Catalog,
+    template: ReportTemplate,
+    signer: Option<Signer>,
+    source_date_epoch: Option<Instant>,
+}
 
+impl AnalyzeSettings {
+    fn from_args(args: &AnalyzeArgs) -> Result<AnalyzeSettings> {
+        let config = load_config(args.input.config.as_deref())?;
+        let as_of_override = args.as_of.as_deref().map(parse_as_of).transpose().map_err(|e| anyhow!("--as-of: {e}"))?;
+        let period = args.period.as_deref().map(Period::parse).transpose().map_err(|e| anyhow!("--period: {e}"))?;
+        let fail_on: Option<Severity> =
+            args.fail_on.as_deref().map(str::parse).transpose().map_err(|e| anyhow!("--fail-on: {e}"))?;
+        let formats = args.format.clone().unwrap_or_else(|| vec![Format::Pdf, Format::Json, Format::Csv]);
+        let engagement = args.engagement.clone().or_else(|| config.engagement.clone());
+        let catalog = Catalog::embedded()?;
+        let template = match &args.templates {
+            Some(dir) => ReportTemplate::from_dir(dir)?,
+            None => ReportTemplate::embedded()?,
+        };
+        let signer = match (&args.sign_key, &args.sign_cert) {
+            (Some(key), Some(cert)) => Some(
+                Signer::from_pem_files(key, cert, &args.sign_chain, args.allow_readable_key)
+                    .context("cannot sign the report")?,
+            ),
+            _ => None,
+        };
+        if signer.is_some() && !formats.contains(&Format::Pdf) {
+            bail!("--sign-key signs report.pdf, but --format does not ask for pdf");
+        }
+        let source_date_epoch = crate::timefmt::source_date_epoch().map_err(|e| anyhow!(e))?;
+        Ok(AnalyzeSettings {
+            config,
+            as_of_override,
+            period,
+            fail_on,
+            formats,
+            engagement,
+            catalog,
+            template,
+            signer,
+            source_date_epoch,
+        })
+    }
+}
+
+fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
+    let settings = AnalyzeSettings::from_args(&args)?;
+    run_analysis(&args, &settings, quiet)
+}
+
+/// The run: read and account for the evidence, evaluate, write the outputs.
+fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> Result<u8> {
+    let AnalyzeSettings {
+        config,
+        as_of_override,
+        period,
+        fail_on,
+        formats,
+        engagement,
+        catalog,
+        template,
+        signer,
+        source_date_epoch,
+    } = settings;
+    let (as_of_override, period, fail_on, source_date_epoch) = (*as_of_override, *period, *fail_on, *source_date_epoch);
     let observation = period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
     let accounted = read_and_account(&args.input, &config, as_of_override, observation, quiet)?;
     let facts = &accounted.assembly.facts;
