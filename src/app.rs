@@ -209,7 +209,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     } = settings;
     let (as_of_override, period, fail_on, source_date_epoch) = (*as_of_override, *period, *fail_on, *source_date_epoch);
     let observation = period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
-    let accounted = read_and_account(&args.input, &config, as_of_override, observation, quiet)?;
+    let accounted = read_and_account(&args.input, config, as_of_override, observation, quiet)?;
     let facts = &accounted.assembly.facts;
     let run_as_of = as_of_override.or_else(|| facts.as_of());
     let mut notes = accounted.assembly.notes.clone();
@@ -228,7 +228,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
 
     let outcomes = evaluate_all(facts, &config.thresholds);
     let (results, exception_uses) =
-        results::build(outcomes, &catalog, &config.exceptions, run_as_of.map(|t| t.date_naive()))?;
+        results::build(outcomes, catalog, &config.exceptions, run_as_of.map(|t| t.date_naive()))?;
     for exception in exception_uses.iter().filter(|u| u.state == "expired") {
         notes.push(format!(
             "exception for {} on {} expired on {}: {} of the {} failing result(s) it matches are open again",
@@ -281,7 +281,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         written.push(write_output(&args.out, "findings.json", &findings)?);
     }
     if formats.contains(&Format::Csv) {
-        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &catalog)?)?);
+        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, catalog)?)?);
         written.push(write_output(&args.out, "coverage.csv", &coverage::render_csv(&grid)?)?);
     }
     written.push(write_output(&args.out, "manifest.json", &manifest)?);
@@ -290,8 +290,8 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         // The PDF's dates: SOURCE_DATE_EPOCH when a build system sets it, else the evidence's as-of.
         let created = source_date_epoch.or(run_as_of).unwrap_or_default();
         let input = ReportInput {
-            template: &template,
-            catalog: &catalog,
+            template: template,
+            catalog: catalog,
             thresholds: &config.thresholds,
             engagement: engagement.as_deref(),
             generated_by: GENERATED_BY,
