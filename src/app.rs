@@ -290,8 +290,8 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         // The PDF's dates: SOURCE_DATE_EPOCH when a build system sets it, else the evidence's as-of.
         let created = source_date_epoch.or(run_as_of).unwrap_or_default();
         let input = ReportInput {
-            template: template,
-            catalog: catalog,
+            template,
+            catalog,
             thresholds: &config.thresholds,
             engagement: engagement.as_deref(),
             generated_by: GENERATED_BY,
