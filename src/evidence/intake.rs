@@ -7,8 +7,7 @@ use std::sync::mpsc;
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::Serialize;
 
-use super::kinds::{Placement, Reading};
-use super::recognise::{Recognised, recognise};
+use super::kinds::{Placement, Reading, Recognised, RecordScope, recognise};
 use super::{DiscoverError, Input, discover};
 use crate::config::Limits;
 use crate::diagnostic::Diagnostic;
@@ -49,13 +48,6 @@ pub(crate) struct Processed {
 pub(crate) struct Intake {
     pub processed: Vec<Processed>,
     pub cloudtrail: Aggregate,
-}
-
-/// How CloudTrail records are counted for this run.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct RecordScope {
-    /// Inclusive first and last UTC day (days since 1970) of `--period`.
-    pub period: Option<(i32, i32)>,
 }
 
 /// Reads all roots with `jobs` workers; `progress` is called once per input read.

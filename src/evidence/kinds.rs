@@ -8,8 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::intake::RecordScope;
-use super::recognise::{Sniff, Stage};
+use super::sniff::{Sniff, Stage, guess};
 use crate::diagnostic::Diagnostic;
 use crate::facts::Evidence;
 use crate::facts::cloudtrail::aggregate::{Aggregate, Dedupe, FileContext, Tally};
@@ -57,6 +56,13 @@ pub(crate) enum Variant {
     SignIns(SignInLayout),
     Directory(DirectoryKind),
     Posture(PostureKind),
+}
+
+/// How CloudTrail records are counted for this run.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RecordScope {
+    /// Inclusive first and last UTC day (days since 1970) of `--period`.
+    pub period: Option<(i32, i32)>,
 }
 
 /// One input being read, with what the run shares between inputs.
@@ -108,6 +114,29 @@ impl Read {
         self.used = Some((evidence, placement));
         self
     }
+}
+
+/// What an input was recognised as: a kind of the registry with what its sniffer saw, or nothing
+/// with a guess of what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Recognised {
+    Kind(&'static Kind, Variant),
+    Unrecognised(String),
+}
+
+pub(crate) fn recognise(content: &[u8]) -> Recognised {
+    let sniff = Sniff::new(content);
+    for stage in Stage::ALL {
+        if !sniff.reaches(stage) {
+            continue;
+        }
+        for kind in KINDS {
+            if let Some(variant) = (kind.sniff)(&sniff, stage) {
+                return Recognised::Kind(kind, variant);
+            }
+        }
+    }
+    Recognised::Unrecognised(guess(&sniff, content.is_empty()))
 }
 
 /// Every kind, in the order its sniffer is asked within a stage (DESIGN.md §3 "recognise").

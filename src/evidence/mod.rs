@@ -1,9 +1,10 @@
-//! Evidence intake: finding every file and archive member under the roots (`discover`) and telling
-//! what kind of export each one is from its content (`recognise`).
+//! Evidence intake, in pipeline order: finding every file and archive member under the roots
+//! (`discover`), telling its kind from its content (`sniff` looks, the `kinds` registry decides and
+//! reads), and settling what becomes of each input (`intake`).
 
 pub(crate) mod discover;
 pub(crate) mod intake;
 pub(crate) mod kinds;
-pub(crate) mod recognise;
+pub(crate) mod sniff;
 
 pub(crate) use discover::{DiscoverError, Input, discover};

@@ -4,99 +4,11 @@
 
 use crate::formats::aws::cloudtrail_log::Record;
 
-/// What a record can be counted as. A record may be several (UpdateTrail is a trail configuration
-/// change and tampering).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Kind {
-    UnauthorizedApiCalls,
-    ConsoleAuthFailures,
-    IamPolicyChanges,
-    TrailConfigChanges,
-    S3BucketPolicyChanges,
-    ConfigChanges,
-    SecurityGroupChanges,
-    NaclChanges,
-    GatewayChanges,
-    RouteTableChanges,
-    VpcChanges,
-    OrganizationsChanges,
-    /// CIS 4.3.
-    RootActivity,
-    /// StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors.
-    Tampering,
-    /// CIS 4.7.
-    KmsKeyDisabled,
-}
-
-impl Kind {
-    pub(crate) const ALL: [Kind; 15] = [
-        Kind::UnauthorizedApiCalls,
-        Kind::ConsoleAuthFailures,
-        Kind::IamPolicyChanges,
-        Kind::TrailConfigChanges,
-        Kind::S3BucketPolicyChanges,
-        Kind::ConfigChanges,
-        Kind::SecurityGroupChanges,
-        Kind::NaclChanges,
-        Kind::GatewayChanges,
-        Kind::RouteTableChanges,
-        Kind::VpcChanges,
-        Kind::OrganizationsChanges,
-        Kind::RootActivity,
-        Kind::Tampering,
-        Kind::KmsKeyDisabled,
-    ];
-
-    /// The activity-summary id, for the kinds reported as activity (CIS 4.x counts).
-    pub(crate) fn activity_id(self) -> Option<&'static str> {
-        Some(match self {
-            Kind::UnauthorizedApiCalls => "aws.cloudtrail.unauthorized_api_calls",
-            Kind::ConsoleAuthFailures => "aws.cloudtrail.console_auth_failures",
-            Kind::IamPolicyChanges => "aws.cloudtrail.iam_policy_changes",
-            Kind::TrailConfigChanges => "aws.cloudtrail.trail_config_changes",
-            Kind::S3BucketPolicyChanges => "aws.cloudtrail.s3_bucket_policy_changes",
-            Kind::ConfigChanges => "aws.cloudtrail.config_changes",
-            Kind::SecurityGroupChanges => "aws.cloudtrail.security_group_changes",
-            Kind::NaclChanges => "aws.cloudtrail.nacl_changes",
-            Kind::GatewayChanges => "aws.cloudtrail.gateway_changes",
-            Kind::RouteTableChanges => "aws.cloudtrail.route_table_changes",
-            Kind::VpcChanges => "aws.cloudtrail.vpc_changes",
-            Kind::OrganizationsChanges => "aws.cloudtrail.organizations_changes",
-            Kind::RootActivity | Kind::Tampering | Kind::KmsKeyDisabled => return None,
-        })
-    }
-
-    fn bit(self) -> u32 {
-        1 << (self as u32)
-    }
-}
-
-/// A set of kinds, as a bit mask: classification runs on every record and must not allocate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Kinds(u32);
-
-impl Kinds {
-    pub(crate) fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-    pub(crate) fn contains(self, kind: Kind) -> bool {
-        self.0 & kind.bit() != 0
-    }
-    fn add(&mut self, kind: Kind) {
-        self.0 |= kind.bit();
-    }
-    pub(crate) fn iter(self) -> impl Iterator<Item = Kind> {
-        Kind::ALL.into_iter().filter(move |k| self.contains(*k))
-    }
-}
+pub(crate) use super::cis::{Kind, Kinds};
 
 /// Evaluates every predicate of the CIS table ([`super::cis::PREDICATES`]) on one record.
 pub(crate) fn classify(record: &Record) -> Kinds {
-    let mut kinds = Kinds::default();
-    for kind in super::cis::matching_kinds(record) {
-        kinds.add(kind);
-    }
-    kinds
+    super::cis::matching_kinds(record).collect()
 }
 
 /// A successful console sign-in, and whether it used MFA (`None`: the record does not say).

@@ -6,7 +6,8 @@ use crate::report::document::{Align, Block, Callout, Cover, Section};
 use super::charts;
 use super::fonts::FontKind;
 use super::layout::{
-    BODY, BODY_H, CONTENT_W, GREY_TEXT, INK, LEFT, Layout, NAVY, RULE, Style, TOP, tone_fill, tone_strong, tone_text,
+    BODY, BODY_H, CONTENT_W, GREY_TEXT, INK, LEFT, Layout, NAVY, RULE, Style, TOP, paragraph, tone_fill, tone_strong,
+    tone_text,
 };
 use super::table;
 
@@ -101,11 +102,6 @@ fn heading(l: &mut Layout, text: &str) {
     // Blocks taller than KEEP_WITH_NEXT (a chart) may still break before drawing: take the
     // heading along.
     l.keep_with_next(mark, top);
-}
-
-pub(super) fn paragraph(l: &mut Layout, text: &str, style: Style) {
-    let lines = l.wrap(style, text, CONTENT_W);
-    l.lines(LEFT, CONTENT_W, style, Align::Left, &lines);
 }
 
 /// Wrapped text in a box tinted by its tone, with a border (`border` points) in the tone's strong

@@ -3,10 +3,9 @@
 
 use crate::report::document::{Align, BarChart, HeatCell, HeatMap, Histogram, Tone};
 
-use super::blocks::paragraph;
 use super::fonts::FontKind;
 use super::layout::{
-    BODY_H, CONTENT_W, GREY_TEXT, INK, LEFT, Layout, RULE_DARK, Rgb, SMALL, Style, tone_strong, tone_text,
+    BODY_H, CONTENT_W, GREY_TEXT, INK, LEFT, Layout, RULE_DARK, Rgb, SMALL, Style, paragraph, tone_strong, tone_text,
 };
 
 const TITLE: Style = Style::new(FontKind::Bold, 9.0, 13.0, INK);

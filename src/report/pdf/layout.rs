@@ -456,3 +456,9 @@ mod tests {
         assert_eq!(l.y, TOP);
     }
 }
+
+/// Text wrapped to the content width, left-aligned.
+pub(super) fn paragraph(l: &mut Layout, text: &str, style: Style) {
+    let lines = l.wrap(style, text, CONTENT_W);
+    l.lines(LEFT, CONTENT_W, style, Align::Left, &lines);
+}

@@ -4,10 +4,9 @@
 
 use crate::report::document::{Align, Cell, Column, Table, Tone};
 
-use super::blocks::paragraph;
 use super::fonts::FontKind;
 use super::layout::{
-    BODY_H, CONTENT_W, INK, LEFT, Layout, NAVY, RULE, RULE_DARK, Rgb, SMALL, Style, tone_fill, tone_text,
+    BODY_H, CONTENT_W, INK, LEFT, Layout, NAVY, RULE, RULE_DARK, Rgb, SMALL, Style, paragraph, tone_fill, tone_text,
 };
 
 const CELL: Style = Style::new(FontKind::Regular, 8.0, 10.2, INK);

@@ -1,6 +1,6 @@
-//! Decides what kind of export an input is from its content alone (CSV header, top-level JSON keys),
-//! never from its name: every kind in [`super::kinds::KINDS`] is asked, stage by stage, whether the
-//! content is one of its own. What no kind claims gets a best guess of what it is, for the inventory.
+//! How content is looked at to tell its kind, never its name: the stages of recognition and the
+//! looks each needs (first JSON key, top-level keys, CSV header), computed once per input; and, for
+//! content no kind claims, a best guess of what it is, for the inventory.
 
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
@@ -8,7 +8,6 @@ use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::kinds::{KINDS, Kind, Variant};
 use crate::formats::common::{csv_header_columns, looks_binary, strip_bom};
 
 /// When a kind's sniffer is asked, in this order. Cheap looks come first so the bulk of the evidence
@@ -83,7 +82,7 @@ impl<'a> Sniff<'a> {
     }
 
     /// Whether `stage` applies to this content at all.
-    fn reaches(&self, stage: Stage) -> bool {
+    pub(crate) fn reaches(&self, stage: Stage) -> bool {
         match stage {
             Stage::FirstKey | Stage::Keys => self.first == Some(b'{'),
             Stage::Shape => true,
@@ -92,31 +91,8 @@ impl<'a> Sniff<'a> {
     }
 }
 
-/// What an input was recognised as: a kind of the registry with what its sniffer saw, or nothing
-/// with a guess of what it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Recognised {
-    Kind(&'static Kind, Variant),
-    Unrecognised(String),
-}
-
-pub(crate) fn recognise(content: &[u8]) -> Recognised {
-    let sniff = Sniff::new(content);
-    for stage in Stage::ALL {
-        if !sniff.reaches(stage) {
-            continue;
-        }
-        for kind in KINDS {
-            if let Some(variant) = (kind.sniff)(&sniff, stage) {
-                return Recognised::Kind(kind, variant);
-            }
-        }
-    }
-    Recognised::Unrecognised(guess(&sniff, content.is_empty()))
-}
-
 /// What content no kind claims looks like, in words an auditor can act on.
-fn guess(sniff: &Sniff<'_>, empty: bool) -> String {
+pub(crate) fn guess(sniff: &Sniff<'_>, empty: bool) -> String {
     match sniff.first {
         None => if empty { "empty file" } else { "blank file" }.into(),
         Some(b'{') => match sniff.keys_or_why() {
@@ -216,6 +192,7 @@ pub(crate) fn top_level_keys(text: &[u8]) -> Result<BTreeSet<String>, serde_json
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::kinds::{KINDS, Kind, Recognised, Variant, recognise};
     use crate::formats::aws::posture::PostureKind;
 
     const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active";
