@@ -373,6 +373,12 @@ fn fit_prefix(face: &Face, size: f32, word: &str, room: f32, at_least_one: bool)
     separator.unwrap_or(end)
 }
 
+/// Text wrapped to the content width, left-aligned.
+pub(super) fn paragraph(l: &mut Layout, text: &str, style: Style) {
+    let lines = l.wrap(style, text, CONTENT_W);
+    l.lines(LEFT, CONTENT_W, style, Align::Left, &lines);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,10 +461,4 @@ mod tests {
         assert_eq!(l.pages.len(), 2);
         assert_eq!(l.y, TOP);
     }
-}
-
-/// Text wrapped to the content width, left-aligned.
-pub(super) fn paragraph(l: &mut Layout, text: &str, style: Style) {
-    let lines = l.wrap(style, text, CONTENT_W);
-    l.lines(LEFT, CONTENT_W, style, Align::Left, &lines);
 }
