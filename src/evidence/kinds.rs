@@ -547,4 +547,32 @@ mod tests {
         labels.dedup();
         assert_eq!(labels.len(), before, "two kinds write the same inventory label");
     }
+
+    /// One small example per kind, recognised as that kind: a kind added to the registry without an
+    /// example here fails this test, so every sniffer is exercised at least once.
+    #[test]
+    fn every_kind_recognises_an_example_of_its_own() {
+        let examples: [(&str, &[u8]); 10] = [
+            ("aws.iam.credential_report (json)", br#"{"Content": "dXNlcg==", "ReportFormat": "text/csv"}"#),
+            ("aws.cloudtrail.log", br#"{"Records": [{"eventID": "x"}]}"#),
+            ("aws.cloudtrail.lookup_events", br#"{"Events": [{"CloudTrailEvent": "{}"}]}"#),
+            ("aws.cloudtrail.digest", br#"{"digestStartTime": "x", "logFiles": []}"#),
+            ("aws.cloudtrail.public_keys", br#"{"PublicKeyList": []}"#),
+            ("aws.cloudtrail.trail_config", br#"{"trailList": []}"#),
+            ("entra.signins", br#"{"value": [{"id": "1", "createdDateTime": "2026-01-01T00:00:00Z", "userPrincipalName": "a@b", "status": {"errorCode": 0}, "authenticationRequirement": "singleFactorAuthentication"}]}"#),
+            ("entra.directory", br#"{"value": [{"userPrincipalName": "a@b", "isMfaRegistered": true}]}"#),
+            ("aws.cli_export", br#"{"SecurityGroups": []}"#),
+            ("aws.iam.credential_report (csv)", b"user,arn,user_creation_time,password_enabled,mfa_active\n"),
+        ];
+        for (name, content) in examples {
+            let found = match recognise(content) {
+                Recognised::Kind(kind, _) => kind.name,
+                Recognised::Unrecognised(guess) => guess.leak(),
+            };
+            assert_eq!(found, name, "{}", String::from_utf8_lossy(content));
+        }
+        for kind in KINDS {
+            assert!(examples.iter().any(|(name, _)| *name == kind.name), "{} has no example here", kind.name);
+        }
+    }
 }
