@@ -6,9 +6,10 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use common::*;
 
 #[test]
 fn samples_give_the_generators_intended_results_for_every_check() {

@@ -4,8 +4,9 @@
 
 mod common;
 
-use common::*;
 use serde_json::Value;
+
+use common::*;
 
 fn grycap() -> std::path::PathBuf {
     realdata().join("grycap-cloudtrail-tracker")

@@ -4,18 +4,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{analyze, crate_dir, realdata, results, status_of};
 use serde_json::Value;
 
+use common::{analyze, crate_dir, realdata, results, status_of};
+
 fn generate(dir: &Path, extra: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapscope-gen"))
-        .args(["entra", "--out", dir.to_str().unwrap()])
-        .args(extra)
-        .output()
-        .expect("gapscope-gen runs");
-    assert!(out.status.success(), "gapscope-gen entra: {}", String::from_utf8_lossy(&out.stderr));
+    common::gapscope_gen(&[&["entra", "--out", dir.to_str().unwrap()], extra].concat());
     serde_json::from_slice(&std::fs::read(dir.join("planted.json")).unwrap()).unwrap()
 }
 

@@ -6,10 +6,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
+
+use serde_json::Value;
 
 use common::{analyze, manifest_entry, realdata, results, status_of};
-use serde_json::Value;
 
 #[test]
 fn cloudmapper_demo_verdicts_match_the_files() {
@@ -102,12 +102,7 @@ fn placebo_recordings_are_read_and_ambiguous_files_listed() {
 }
 
 fn generate(dir: &Path, extra: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapscope-gen"))
-        .args(["posture", "--out", dir.to_str().unwrap()])
-        .args(extra)
-        .output()
-        .expect("gapscope-gen runs");
-    assert!(out.status.success(), "gapscope-gen posture: {}", String::from_utf8_lossy(&out.stderr));
+    common::gapscope_gen(&[&["posture", "--out", dir.to_str().unwrap()], extra].concat());
     serde_json::from_slice(&std::fs::read(dir.join("planted.json")).unwrap()).unwrap()
 }
 

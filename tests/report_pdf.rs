@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{crate_dir, run};
 use serde_json::Value;
+
+use common::{crate_dir, run};
 
 fn poppler(tool: &str, args: &[&str]) -> Output {
     Command::new(tool)

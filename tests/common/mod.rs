@@ -1,4 +1,4 @@
-//! Helpers shared by the end-to-end tests: run the binary, read its outputs.
+//! Helpers shared by the end-to-end tests: run the binary, write generated evidence, read the outputs.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,14 @@ pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gapscope"));
     cmd.arg("--quiet");
     cmd
+}
+
+/// Runs the evidence generator (the `gapscope-gen` crate, the tests' oracle) in this process on
+/// `args`, its command line without the program name; a failure fails the test with its message.
+pub fn gapscope_gen(args: &[&str]) {
+    if let Err(err) = gapscope_gen::run(std::iter::once("gapscope-gen").chain(args.iter().copied())) {
+        panic!("gapscope-gen {}: {err:?}", args.join(" "));
+    }
 }
 
 pub fn crate_dir() -> PathBuf {

@@ -93,7 +93,7 @@ fn csv_header_is_the_2024_portal_header_verbatim() {
     let first = text.lines().next().unwrap();
     assert_eq!(first, format!("\u{feff}{SPEC_HEADER}"));
     // Where the spec is checked out beside the repository, hold the header to it as well.
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/formats/entra.md");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/formats/entra.md");
     if let Ok(spec) = fs::read_to_string(spec) {
         let line = spec.lines().find(|l| l.starts_with("\"Date (UTC)\"")).unwrap();
         assert_eq!(first.trim_start_matches('\u{feff}'), line);
