@@ -2,14 +2,12 @@
 //! every planted gap, blind region, event, duplicate, damaged file and digest problem must be found
 //! exactly where the generator's own `planted.json` says, and nowhere else.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
 
-use common::*;
+use crate::common::*;
 
 const A: &str = "111122223333";
 const B: &str = "444455556666";

@@ -1,13 +1,12 @@
 //! Entra ID end to end: exports written by the project's generator (compared with its oracle), the
 //! real Graph documentation sample, the exact 2024 portal CSV header, Log Analytics NDJSON.
 
-mod common;
-
 use std::path::Path;
 
 use serde_json::Value;
 
-use common::{analyze, crate_dir, realdata, results, status_of};
+use crate::common;
+use crate::common::{analyze, crate_dir, realdata, results, status_of};
 
 fn generate(dir: &Path, extra: &[&str]) -> Value {
     common::gapscope_gen(&[&["entra", "--out", dir.to_str().unwrap()], extra].concat());

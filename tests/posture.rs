@@ -3,13 +3,12 @@
 //! without a panic, with verdicts checked by hand against the files (jq), and bundles written by the
 //! project's generator compared with its oracle.
 
-mod common;
-
 use std::path::Path;
 
 use serde_json::Value;
 
-use common::{analyze, manifest_entry, realdata, results, status_of};
+use crate::common;
+use crate::common::{analyze, manifest_entry, realdata, results, status_of};
 
 #[test]
 fn cloudmapper_demo_verdicts_match_the_files() {

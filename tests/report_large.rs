@@ -2,12 +2,11 @@
 //! results and 10,000 input files give a PDF of a few MB whose manifest pages summarise folders
 //! instead of listing every file (manifest.json, embedded, keeps every file).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::gapscope_gen;
+use crate::common;
+use crate::common::gapscope_gen;
 
 #[test]
 fn thousands_of_findings_and_ten_thousand_files_make_a_compact_report() {
