@@ -21,7 +21,7 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
     python3 -m pip install --quiet duckdb 2>/dev/null || echo "bench: DuckDB not installable here; skipping it" >&2
 fi
 
-cargo build --release --quiet --bins
+cargo build --release --quiet --workspace --bins
 gen="${GEN:-target/release/gapscope-gen}"
 
 echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"

@@ -15,7 +15,7 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
     python3 -m pip install --quiet duckdb 2>/dev/null || echo "bench: DuckDB not installable here; skipping it" >&2
 fi
 
-cargo build --release --quiet --bins
+cargo build --release --quiet --workspace --bins
 rm -rf "$work" && mkdir -p "$work"
 target/release/gapscope-gen entra --out "$work/evidence" --signins "$rows" --only-signins-csv >/dev/null 2>&1
 csv=$(ls "$work"/evidence/*.csv | head -1)

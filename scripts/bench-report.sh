@@ -15,7 +15,7 @@ work="${BENCH_DIR:-/tmp/gapscope-bench-report}"
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
 command -v pdfinfo >/dev/null || { echo "bench: needs pdfinfo (apt-get install poppler-utils)" >&2; exit 2; }
 
-cargo build --release --quiet --bins
+cargo build --release --quiet --workspace --bins
 bin=target/release/gapscope
 gen=target/release/gapscope-gen
 rm -rf "$work" && mkdir -p "$work/evidence"

@@ -1,14 +1,13 @@
 //! End-to-end tests: run the `gapscope` binary on the bundled samples, on real exports from
 //! `tests/realdata`, and on damaged input, and check what lands in the outputs.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use crate::common::*;
 
 #[test]
 fn samples_give_the_generators_intended_results_for_every_check() {

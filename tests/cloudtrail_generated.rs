@@ -2,14 +2,12 @@
 //! every planted gap, blind region, event, duplicate, damaged file and digest problem must be found
 //! exactly where the generator's own `planted.json` says, and nowhere else.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
-use common::*;
 use serde_json::Value;
+
+use crate::common::*;
 
 const A: &str = "111122223333";
 const B: &str = "444455556666";
@@ -33,13 +31,8 @@ fn generate(dir: &Path, extra: &[&str]) -> Value {
         "20",
     ];
     args.extend_from_slice(extra);
-    let status = Command::new(env!("CARGO_BIN_EXE_gapscope-gen"))
-        .args(&args)
-        .arg("--out")
-        .arg(dir)
-        .output()
-        .expect("gapscope-gen runs");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    args.extend(["--out", dir.to_str().unwrap()]);
+    gapscope_gen(&args);
     serde_json::from_slice(&std::fs::read(dir.join("planted.json")).unwrap()).unwrap()
 }
 

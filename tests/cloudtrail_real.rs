@@ -2,10 +2,9 @@
 //! counted independently with jq over the same files (commands in the comments), not taken from
 //! gapscope's own output.
 
-mod common;
-
-use common::*;
 use serde_json::Value;
+
+use crate::common::*;
 
 fn grycap() -> std::path::PathBuf {
     realdata().join("grycap-cloudtrail-tracker")

@@ -1,21 +1,15 @@
 //! Entra ID end to end: exports written by the project's generator (compared with its oracle), the
 //! Graph registration page written from the format notes, the exact 2024 portal CSV header, Log Analytics NDJSON.
 
-mod common;
-
 use std::path::Path;
-use std::process::Command;
 
-use common::{analyze, crate_dir, results, status_of};
 use serde_json::Value;
 
+use crate::common;
+use crate::common::{analyze, crate_dir, results, status_of};
+
 fn generate(dir: &Path, extra: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapscope-gen"))
-        .args(["entra", "--out", dir.to_str().unwrap()])
-        .args(extra)
-        .output()
-        .expect("gapscope-gen runs");
-    assert!(out.status.success(), "gapscope-gen entra: {}", String::from_utf8_lossy(&out.stderr));
+    common::gapscope_gen(&[&["entra", "--out", dir.to_str().unwrap()], extra].concat());
     serde_json::from_slice(&std::fs::read(dir.join("planted.json")).unwrap()).unwrap()
 }
 

@@ -23,13 +23,12 @@
 //!
 //! Needs pdftotext (poppler-utils; scripts/test.sh installs it).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::crate_dir;
+use crate::common;
+use crate::common::crate_dir;
 use sha2::{Digest, Sha256};
 
 /// Set to 1 to rewrite the expected files instead of comparing with them.
@@ -37,11 +36,10 @@ const BLESS: &str = "GAPSCOPE_BLESS";
 /// Pins the PDF's dates (otherwise the evidence's as-of) so report.pdf is reproducible.
 const SOURCE_DATE_EPOCH: &str = "1790000000";
 
-/// Every call of the generator goes through here, so that moving it (into its own crate) changes
-/// only this function. Paths in `args` are relative to `cwd` or absolute.
+/// Every call of the generator goes through here. Paths in `args` are absolute (the generator runs
+/// in this process, so a relative path would be the test binary's working folder).
 fn generate(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapscope-gen")).args(args).output().expect("gapscope-gen runs");
-    assert!(out.status.success(), "gapscope-gen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    common::gapscope_gen(args);
 }
 
 /// `gapscope --quiet <args>` run from `cwd`, environment pinned.

@@ -3,13 +3,12 @@
 //! without a panic, with verdicts checked by hand against the files (jq), and bundles written by the
 //! project's generator compared with its oracle.
 
-mod common;
-
 use std::path::Path;
-use std::process::Command;
 
-use common::{analyze, manifest_entry, realdata, results, status_of};
 use serde_json::Value;
+
+use crate::common;
+use crate::common::{analyze, manifest_entry, realdata, results, status_of};
 
 #[test]
 fn cloudmapper_demo_verdicts_match_the_files() {
@@ -102,12 +101,7 @@ fn placebo_recordings_are_read_and_ambiguous_files_listed() {
 }
 
 fn generate(dir: &Path, extra: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapscope-gen"))
-        .args(["posture", "--out", dir.to_str().unwrap()])
-        .args(extra)
-        .output()
-        .expect("gapscope-gen runs");
-    assert!(out.status.success(), "gapscope-gen posture: {}", String::from_utf8_lossy(&out.stderr));
+    common::gapscope_gen(&[&["posture", "--out", dir.to_str().unwrap()], extra].concat());
     serde_json::from_slice(&std::fs::read(dir.join("planted.json")).unwrap()).unwrap()
 }
 

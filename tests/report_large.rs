@@ -2,15 +2,11 @@
 //! results and 10,000 input files give a PDF of a few MB whose manifest pages summarise folders
 //! instead of listing every file (manifest.json, embedded, keeps every file).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-fn generate(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gapscope-gen")).args(args).output().expect("gapscope-gen runs");
-    assert!(out.status.success(), "gapscope-gen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
+use crate::common;
+use crate::common::gapscope_gen;
 
 #[test]
 fn thousands_of_findings_and_ten_thousand_files_make_a_compact_report() {
@@ -19,7 +15,7 @@ fn thousands_of_findings_and_ten_thousand_files_make_a_compact_report() {
     std::fs::create_dir_all(&evidence).unwrap();
     let report = evidence.join("credential_report.csv");
     let trail = evidence.join("cloudtrail");
-    generate(&[
+    gapscope_gen(&[
         "credential-report",
         "--account",
         "111122223333",
@@ -32,7 +28,7 @@ fn thousands_of_findings_and_ten_thousand_files_make_a_compact_report() {
         "--out",
         report.to_str().unwrap(),
     ]);
-    generate(&[
+    gapscope_gen(&[
         "cloudtrail",
         "--out",
         trail.to_str().unwrap(),

@@ -2,14 +2,14 @@
 //! `gapscope verify` checks signature and evidence, and the same inputs give the same bytes.
 //! Needs poppler-utils (scripts/test.sh and CI install it).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{crate_dir, run};
 use serde_json::Value;
+
+use crate::common;
+use crate::common::{crate_dir, run};
 
 fn poppler(tool: &str, args: &[&str]) -> Output {
     Command::new(tool)

@@ -1,5 +1,4 @@
-//! Helpers shared by the end-to-end tests: run the binary, read its outputs.
-#![allow(dead_code)]
+//! Helpers shared by the end-to-end tests: run the binary, write generated evidence, read the outputs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,6 +9,14 @@ pub(crate) fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gapscope"));
     cmd.arg("--quiet");
     cmd
+}
+
+/// Runs the evidence generator (the `gapscope-gen` crate, the tests' oracle) in this process on
+/// `args`, its command line without the program name; a failure fails the test with its message.
+pub(crate) fn gapscope_gen(args: &[&str]) {
+    if let Err(err) = gapscope_gen::run(std::iter::once("gapscope-gen").chain(args.iter().copied())) {
+        panic!("gapscope-gen {}: {err:?}", args.join(" "));
+    }
 }
 
 pub(crate) fn crate_dir() -> PathBuf {

@@ -12,6 +12,10 @@
 //!
 //! Everything is a pure function of the arguments: no wall clock, no OS randomness, sorted zip
 //! members with fixed timestamps. The same command writes byte-identical files.
+//!
+//! It is its own crate, apart from the `gapscope` product, and depends on none of it: the tests use
+//! it as their oracle, and the build is what keeps that oracle independent of the analyzer. The
+//! binary (`src/main.rs`) and the product's end-to-end tests both call [`run`].
 
 mod cloudtrail;
 mod common;
@@ -19,6 +23,8 @@ mod credentials;
 mod entra;
 mod posture;
 mod rng;
+
+use std::ffi::OsString;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -44,8 +50,17 @@ enum Command {
     Posture(Box<posture::Args>),
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+/// Parses a command line (`args` starts with the program name, as `std::env::args_os()` does) and
+/// runs its subcommand.
+///
+/// A usage error, `--help` or `--version` comes back as an error holding the [`clap::Error`], so
+/// that the caller decides what to print and how to exit (the binary lets clap do both, as before).
+pub fn run<I, T>(args: I) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    match Cli::try_parse_from(args)?.command {
         Command::CredentialReport(args) => credentials::random::credential_report(&args),
         Command::Samples(args) => credentials::samples::samples(&args),
         Command::Cloudtrail(args) => cloudtrail::run(&args),
