@@ -253,7 +253,7 @@ pub(crate) static KINDS: &[Kind] = &[
         sniff: |s, stage| (stage == Stage::Shape).then(|| signins::sniff(s.text)).flatten().map(Variant::SignIns),
         read: |r, variant| {
             let Variant::SignIns(layout) = variant else {
-                return Read::unused("entra.signins", "not a sign-in export");
+                return Read::unused("entra.signins (json)", "not a sign-in export");
             };
             let label = match layout {
                 SignInLayout::PortalCsv => "entra.signins (csv)",
@@ -289,7 +289,7 @@ pub(crate) static KINDS: &[Kind] = &[
         sniff: |s, stage| (stage == Stage::Shape).then(|| directory::sniff(s.text)).flatten().map(Variant::Directory),
         read: |r, variant| {
             let Variant::Directory(kind) = variant else {
-                return Read::unused("entra.directory", "not a directory export");
+                return Read::unused("entra.users (json)", "not a directory export");
             };
             let label = match kind {
                 DirectoryKind::UsersJson => "entra.users (json)",
