@@ -196,29 +196,17 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
 
 /// The run: read and account for the evidence, evaluate, write the outputs.
 fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> Result<u8> {
-    let AnalyzeSettings {
-        config,
-        as_of_override,
-        period,
-        fail_on,
-        formats,
-        engagement,
-        catalog,
-        template,
-        signer,
-        source_date_epoch,
-    } = settings;
-    let (as_of_override, period, fail_on, source_date_epoch) = (*as_of_override, *period, *fail_on, *source_date_epoch);
-    let observation = period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
-    let accounted = read_and_account(&args.input, config, as_of_override, observation, quiet)?;
+    let s = settings;
+    let observation = s.period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
+    let accounted = read_and_account(&args.input, &s.config, s.as_of_override, observation, quiet)?;
     let facts = &accounted.assembly.facts;
-    let run_as_of = as_of_override.or_else(|| facts.as_of());
+    let run_as_of = s.as_of_override.or_else(|| facts.as_of());
     let mut notes = accounted.assembly.notes.clone();
     if facts.credential_reports.is_empty() {
         notes.push("no IAM credential report was found in the evidence: no credential check was evaluated".into());
     }
-    for (i, exception) in config.exceptions.iter().enumerate() {
-        if catalog.get(&exception.check).is_none() {
+    for (i, exception) in s.config.exceptions.iter().enumerate() {
+        if s.catalog.get(&exception.check).is_none() {
             notes.push(format!(
                 "[[exceptions]] #{} names check {}, which this version does not evaluate",
                 i + 1,
@@ -227,9 +215,9 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         }
     }
 
-    let outcomes = evaluate_all(facts, &config.thresholds);
+    let outcomes = evaluate_all(facts, &s.config.thresholds);
     let (results, exception_uses) =
-        results::build(outcomes, catalog, &config.exceptions, run_as_of.map(|t| t.date_naive()))?;
+        results::build(outcomes, &s.catalog, &s.config.exceptions, run_as_of.map(|t| t.date_naive()))?;
     for exception in exception_uses.iter().filter(|u| u.state == "expired") {
         notes.push(format!(
             "exception for {} on {} expired on {}: {} of the {} failing result(s) it matches are open again",
@@ -245,7 +233,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     let findings = Findings {
         schema: crate::report::findings::SCHEMA,
         generated_by: GENERATED_BY.into(),
-        engagement: engagement.as_deref(),
+        engagement: s.engagement.as_deref(),
         as_of: run_as_of.map(format_instant),
         period: facts.cloudtrail.period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
         results: &results,
@@ -278,23 +266,23 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         Some(period) => coverage::grid(&cloudtrail.aggregate, period, &cloudtrail.coverage),
         None => Vec::new(),
     };
-    if formats.contains(&Format::Json) {
+    if s.formats.contains(&Format::Json) {
         written.push(write_output(&args.out, "findings.json", &findings)?);
     }
-    if formats.contains(&Format::Csv) {
-        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, catalog)?)?);
+    if s.formats.contains(&Format::Csv) {
+        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &s.catalog)?)?);
         written.push(write_output(&args.out, "coverage.csv", &coverage::render_csv(&grid)?)?);
     }
     written.push(write_output(&args.out, "manifest.json", &manifest)?);
-    if formats.contains(&Format::Pdf) {
+    if s.formats.contains(&Format::Pdf) {
         let (manifest_sha256, findings_sha256) = (sha256_hex(&manifest), sha256_hex(&findings));
         // The PDF's dates: SOURCE_DATE_EPOCH when a build system sets it, else the evidence's as-of.
-        let created = source_date_epoch.or(run_as_of).unwrap_or_default();
+        let created = s.source_date_epoch.or(run_as_of).unwrap_or_default();
         let input = ReportInput {
-            template,
-            catalog,
-            thresholds: &config.thresholds,
-            engagement: engagement.as_deref(),
+            template: &s.template,
+            catalog: &s.catalog,
+            thresholds: &s.config.thresholds,
+            engagement: s.engagement.as_deref(),
             generated_by: GENERATED_BY,
             as_of: run_as_of,
             period: facts.cloudtrail.period,
@@ -309,14 +297,15 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             activity: &activity,
             manifest_sha256: &manifest_sha256,
             findings_sha256: &findings_sha256,
-            signer: signer
+            signer: s
+                .signer
                 .as_ref()
                 .map(|s| SignerInfo { subject: s.subject(), fingerprint_sha256: s.fingerprint_sha256() }),
             created,
         };
-        let pdf = publish::build(&input, &findings, &manifest, signer.as_ref())?;
+        let pdf = publish::build(&input, &findings, &manifest, s.signer.as_ref())?;
         written.push(write_output(&args.out, "report.pdf", &pdf)?);
-        if signer.is_none() && !quiet {
+        if s.signer.is_none() && !quiet {
             eprintln!("gapscope: note: report.pdf is UNSIGNED (give --sign-key and --sign-cert to sign it)");
         }
     }
@@ -331,7 +320,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     }
     eprintln!("{}", summary_line(&results, &accounted.entries, &written));
     let failing_at = |threshold: Severity| results.iter().any(|r| r.status == Status::Fail && r.severity <= threshold);
-    Ok(if fail_on.is_some_and(failing_at) { 1 } else { 0 })
+    Ok(if s.fail_on.is_some_and(failing_at) { 1 } else { 0 })
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
