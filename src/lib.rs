@@ -16,6 +16,8 @@ pub mod entra;
 pub mod evidence;
 pub mod facts;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod intake;
 pub mod posture;
 pub mod report;
