@@ -6,6 +6,10 @@ fuzz_target!(|data: &[u8]| {
     if let Some(kind) = gapscope::fuzzing::recognise(data) {
         let mut more = data.to_vec();
         more.push(b'\n');
-        assert_eq!(gapscope::fuzzing::recognise(&more).as_deref(), Some(kind.as_str()), "a trailing newline changed the kind");
+        assert_eq!(
+            gapscope::fuzzing::recognise(&more).as_deref(),
+            Some(kind.as_str()),
+            "a trailing newline changed the kind"
+        );
     }
 });
