@@ -17,6 +17,8 @@ mod diagnostic;
 mod evidence;
 mod facts;
 mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 mod report;
 mod results;
 pub mod signing;

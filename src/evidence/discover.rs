@@ -119,6 +119,25 @@ pub(crate) fn discover(roots: &[PathBuf], limits: &Limits, sink: &mut dyn FnMut(
     Ok(())
 }
 
+/// Walks one file held in memory as [`discover`] walks a file on disk (gzip, zip members, nested
+/// archives, the same limits), handing every input to `sink` under the display path `label`.
+/// Nothing touches the disk: the fuzz targets drive discovery through it.
+pub(crate) fn discover_bytes(label: String, bytes: Vec<u8>, limits: &Limits, sink: &mut dyn FnMut(Input)) {
+    let mut input = Input::new(label, bytes.len() as u64, hex::encode(Sha256::digest(&bytes)));
+    if is_zip(&bytes) {
+        // Depth 0 is the root itself, as on disk: its members nest from depth 1.
+        deliver_zip_bytes(input, bytes, 0, limits, sink);
+    } else if bytes.len() as u64 > limits.max_member_bytes {
+        input.problem = Some(over_limit(limits.max_member_bytes, "file"));
+        sink(input);
+    } else if bytes.starts_with(&GZIP_MAGIC) {
+        deliver_gzip(input, bytes, 1, limits, sink);
+    } else {
+        input.content = Some(bytes);
+        sink(input);
+    }
+}
+
 /// A root is shown by its own name (`client.zip`, `evidence`), so outputs do not depend on where the
 /// auditor's working directory was.
 fn root_label(root: &Path) -> String {
@@ -575,6 +594,32 @@ mod tests {
         assert_eq!(inputs[5].content.as_deref(), Some(&b"deep"[..]));
         assert_eq!(inputs[1].sha256, hex::encode(Sha256::digest(b"a,b\n")));
         assert!(inputs.iter().all(|i| i.problem.is_none()), "{inputs:?}");
+    }
+
+    #[test]
+    fn bytes_in_memory_are_walked_as_the_same_file_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits::default();
+        let inner = zip_bytes(&[("deep.txt", b"deep")]);
+        let mut cut = gzip(&[b'x'; 5000]);
+        cut.truncate(cut.len() / 2);
+        let files = [
+            ("client.zip", zip_bytes(&[("z.txt", b"z"), ("inner.zip", &inner), ("g.json.gz", &gzip(b"{}"))])),
+            ("e.zip.gz", gzip(&zip_bytes(&[("r.csv", b"a,b\n")]))),
+            ("cut.gz", cut),
+            ("plain.csv", b"a,b\n".to_vec()),
+        ];
+        for (name, bytes) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let on_disk: Vec<String> = collect(&[path], &limits).iter().map(|i| format!("{i:?}")).collect();
+            let mut in_memory = Vec::new();
+            discover_bytes(name.to_string(), bytes, &limits, &mut |mut i| {
+                i.decode(&limits);
+                in_memory.push(format!("{i:?}"));
+            });
+            assert_eq!(in_memory, on_disk, "{name}");
+        }
     }
 
     #[test]
