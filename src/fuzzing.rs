@@ -7,10 +7,10 @@
 //! promise (a record read is kept or rejected, never both or neither), so the fuzzer and the
 //! property tests below catch a miscount as well as a panic.
 
-use crate::facts::cloudtrail::aggregate::{Dedupe, FileContext, Tally};
 use crate::config::Limits;
 use crate::evidence::discover::discover_bytes;
 use crate::evidence::kinds::{Recognised, recognise as recognise_content};
+use crate::facts::cloudtrail::aggregate::{Dedupe, FileContext, Tally};
 use crate::formats::aws::cloudtrail_log::{self, Shape};
 use crate::formats::aws::{cloudtrail_digest, credential_report, posture, trail_config};
 use crate::formats::entra::directory::{self, DirectoryKind};
