@@ -185,28 +185,20 @@ pub fn entra_signins(data: &[u8]) -> Vec<Counts> {
 /// Directory sniffing, then every directory kind (users, registration, CA, apps, roles) on the bytes.
 pub fn entra_directory(data: &[u8]) -> Vec<Counts> {
     let _ = directory::sniff(data);
-    [
-        DirectoryKind::UsersJson,
-        DirectoryKind::UsersCsv,
-        DirectoryKind::RegistrationJson,
-        DirectoryKind::RegistrationCsv,
-        DirectoryKind::CaPolicies,
-        DirectoryKind::Apps,
-        DirectoryKind::Roles,
-    ]
-    .into_iter()
-    .filter_map(|kind| directory::parse("users.json", data, kind).ok())
-    .map(|f| {
-        // Roles gather assignments by role and CA keeps policies only, so only users and
-        // registrations keep one record per record read.
-        let kept = match &f.export {
-            EntraExport::Users(v) => Some(v.len()),
-            EntraExport::Registrations(v) => Some(v.len()),
-            _ => None,
-        };
-        Counts { read: f.records_read, rejected: f.records_rejected, kept }
-    })
-    .collect()
+    DirectoryKind::ALL
+        .into_iter()
+        .filter_map(|kind| directory::parse("users.json", data, kind).ok())
+        .map(|f| {
+            // Roles gather assignments by role and CA keeps policies only, so only users and
+            // registrations keep one record per record read.
+            let kept = match &f.export {
+                EntraExport::Users(v) => Some(v.len()),
+                EntraExport::Registrations(v) => Some(v.len()),
+                _ => None,
+            };
+            Counts { read: f.records_read, rejected: f.records_rejected, kept }
+        })
+        .collect()
 }
 
 /// An AWS CLI posture export: parsed, then placed in its account and resource as intake does.

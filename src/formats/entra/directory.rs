@@ -35,6 +35,19 @@ pub(crate) enum DirectoryKind {
     Roles,
 }
 
+impl DirectoryKind {
+    /// Every kind, for callers that try each (the fuzz entry points, the tests).
+    pub(crate) const ALL: [DirectoryKind; 7] = [
+        DirectoryKind::UsersJson,
+        DirectoryKind::UsersCsv,
+        DirectoryKind::RegistrationJson,
+        DirectoryKind::RegistrationCsv,
+        DirectoryKind::CaPolicies,
+        DirectoryKind::Apps,
+        DirectoryKind::Roles,
+    ];
+}
+
 /// One directory file, parsed.
 #[derive(Debug, Clone)]
 pub(crate) struct DirectoryFile {
@@ -132,15 +145,7 @@ mod tests {
             r#"{"value":[{"roleTemplateId":"t","members":[{"id":"m"}]},{"roleDefinitionId":"d","principalId":"p"}]}"#,
             "\u{feff}\"User principal name\",\"MFA registered\",\"Methods registered\"\r\na@x.com,Yes,\"x, y\"\r\n\"b@x.com\",No",
         ];
-        let kinds = [
-            DirectoryKind::UsersJson,
-            DirectoryKind::UsersCsv,
-            DirectoryKind::RegistrationJson,
-            DirectoryKind::RegistrationCsv,
-            DirectoryKind::CaPolicies,
-            DirectoryKind::Apps,
-            DirectoryKind::Roles,
-        ];
+        let kinds = DirectoryKind::ALL;
         for sample in samples {
             let bytes = sample.as_bytes();
             for end in 0..=bytes.len() {
