@@ -18,7 +18,7 @@
 //! re-bless and review what changed:
 //!
 //! ```text
-//! GAPSCOPE_BLESS=1 cargo test --test golden && git diff --stat tests/golden
+//! GAPSCOPE_BLESS=1 cargo test --test tests golden && git diff --stat tests/golden
 //! ```
 //!
 //! Needs pdftotext (poppler-utils; scripts/test.sh installs it).
@@ -182,7 +182,7 @@ fn compare(bundle: &str, actual: &BTreeMap<String, Vec<u8>>) {
     panic!(
         "golden outputs of bundle `{bundle}` changed ({count} file(s)):\n\n{problems}\n\nThis run's outputs are in \
          {kept} (compare: diff -r tests/golden/{bundle} {kept}).\nIf the change is intended, re-bless and review: \
-         GAPSCOPE_BLESS=1 cargo test --test golden && git diff tests/golden",
+         GAPSCOPE_BLESS=1 cargo test --test tests golden && git diff tests/golden",
         count = problems.len(),
         problems = problems.join("\n\n"),
         kept = kept.display(),
