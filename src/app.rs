@@ -64,10 +64,8 @@ fn read_and_account(
     period: Option<ObservationPeriod>,
     quiet: bool,
 ) -> Result<Accounted> {
-    let jobs = input.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if jobs == 0 {
-        bail!("--jobs must be at least 1");
-    }
+    // Validated at parsing (`cli::parse_jobs`): 1 to `cli::MAX_JOBS`.
+    let jobs = input.jobs.unwrap_or_else(crate::cli::default_jobs);
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {

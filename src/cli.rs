@@ -44,9 +44,31 @@ pub struct EvidenceArgs {
     /// gapscope.toml with thresholds, engagement, input limits and exceptions.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: all cores, at most 256).
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+}
+
+/// The most worker threads `--jobs` takes. Reading is bound by decompression and disk, and gains
+/// nothing past the core count; each worker costs a thread stack and channel slots, so an unbounded
+/// value (`--jobs 18446744073709551615`) overflowed the channel size and hung, and `--jobs 1000000`
+/// aborted creating threads. 256 is above any machine gapscope is run on, and cheap to honour.
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs N`: a whole number from 1 to [`MAX_JOBS`]; refused at parsing, so the error is a usage error.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    let jobs: usize =
+        text.trim().parse().map_err(|_| format!("'{text}' is not a whole number from 1 to {MAX_JOBS}"))?;
+    if (1..=MAX_JOBS).contains(&jobs) {
+        Ok(jobs)
+    } else {
+        Err(format!("{jobs} is not between 1 and {MAX_JOBS} (leave --jobs out to use every core)"))
+    }
+}
+
+/// Workers when `--jobs` is not given: every core, at most [`MAX_JOBS`].
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_JOBS)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -152,4 +174,20 @@ pub struct CollectArgs {
     /// Replace FILE if it already exists.
     #[arg(long, requires = "out")]
     pub force: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_outside_one_to_the_maximum_are_refused() {
+        assert_eq!(parse_jobs("1"), Ok(1));
+        assert_eq!(parse_jobs("256"), Ok(MAX_JOBS));
+        for bad in ["0", "257", "1000000", "18446744073709551615", "18446744073709551616", "-1", "two", ""] {
+            let err = parse_jobs(bad).unwrap_err();
+            assert!(err.contains("1") && err.contains("256"), "{bad}: {err}");
+        }
+        assert!((1..=MAX_JOBS).contains(&default_jobs()));
+    }
 }
