@@ -63,6 +63,48 @@ impl Thresholds {
     }
 }
 
+/// The longest age limit a threshold may set, in days. Ages are measured in whole days between
+/// evidence dates; 100 years is beyond any retention or rotation policy, so a larger value is a typo
+/// (an extra zero or two), and a limit no credential can reach would pass everything silently.
+const MAX_THRESHOLD_DAYS: i64 = 36_500;
+
+impl Thresholds {
+    /// The range each threshold may take, and what its unit is called in the message. A zero is
+    /// refused where it makes a check meaningless: an age limit of 0 days fails every credential a
+    /// day after it was made (or passes every log group, for retention); a password length or reuse
+    /// count of 0 passes every policy; a Global Administrator maximum of 0 fails every tenant.
+    fn range_of(name: &str) -> (i64, i64, &'static str) {
+        match name {
+            // AWS accepts MinimumPasswordLength 6 to 128: a threshold above 128 no policy can meet.
+            "password_min_length" => (1, 128, "characters"),
+            // AWS accepts PasswordReusePrevention 1 to 24.
+            "password_reuse" => (1, 24, "passwords"),
+            // No lower bound (0) is a choice; a tenant cannot have more members than an i64 counts.
+            "global_admins_min" => (0, i64::MAX, "members"),
+            "global_admins_max" => (1, i64::MAX, "members"),
+            _ => (1, MAX_THRESHOLD_DAYS, "days"),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (name, value) in self.named() {
+            let (min, max, unit) = Thresholds::range_of(name);
+            if !(min..=max).contains(&value) {
+                let range = if max == i64::MAX { format!("at least {min}") } else { format!("{min} to {max}") };
+                return Err(format!("[thresholds] {name} = {value}: must be {range} {unit}"));
+            }
+        }
+        if self.global_admins_min > self.global_admins_max {
+            return Err(format!(
+                "[thresholds] global_admins_min = {} is above global_admins_max = {}: no tenant could pass \
+                 entra.roles.global_admin_count (swap them, or raise global_admins_max)",
+                self.global_admins_min, self.global_admins_max
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Bounds on what one input may cost to read, so a zip or gzip bomb is refused, not obeyed.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
@@ -127,11 +169,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        for (name, value) in self.thresholds.named() {
-            if value < 0 {
-                return Err(format!("[thresholds] {name} = {value}: must be 0 or more days"));
-            }
-        }
+        self.thresholds.validate()?;
         if self.limits.max_expansion_ratio == 0 || self.limits.max_member_bytes == 0 {
             return Err("[limits] max_member_bytes and max_expansion_ratio must be above 0".into());
         }
@@ -183,5 +221,49 @@ expires = "2027-05-01"
         assert!(Config::parse("[thresholds]\nkey_rotation_days = -1").is_err());
         let no_reason = "[[exceptions]]\ncheck='a'\nresource='b'\nreason=''\napproved_by='x'\nexpires=2027-01-01";
         assert!(Config::parse(no_reason).is_err());
+    }
+
+    #[test]
+    fn global_admins_min_above_max_is_refused() {
+        let err = Config::parse("[thresholds]\nglobal_admins_min = 5\nglobal_admins_max = 3").unwrap_err();
+        assert!(err.contains("global_admins_min = 5") && err.contains("global_admins_max = 3"), "{err}");
+        // Equal bounds are a tenant that must have exactly that many.
+        assert!(Config::parse("[thresholds]\nglobal_admins_min = 3\nglobal_admins_max = 3").is_ok());
+        // Raising only the minimum past the default maximum (4) is the same mistake.
+        let err = Config::parse("[thresholds]\nglobal_admins_min = 6").unwrap_err();
+        assert!(err.contains("global_admins_max = 4"), "{err}");
+    }
+
+    #[test]
+    fn thresholds_that_make_a_check_meaningless_are_refused() {
+        for (key, value) in [
+            ("key_rotation_days", "0"),
+            ("unused_credential_days", "-5"),
+            ("stale_account_days", "0"),
+            ("root_use_days", "-1"),
+            ("log_retention_days", "0"),
+            ("app_secret_max_age_days", "0"),
+            ("password_max_age_days", "0"),
+            ("key_rotation_days", "9000000"),
+            ("password_min_length", "0"),
+            ("password_min_length", "129"),
+            ("password_reuse", "0"),
+            ("password_reuse", "25"),
+            ("global_admins_max", "0"),
+            ("global_admins_min", "-1"),
+        ] {
+            let err = Config::parse(&format!("[thresholds]\n{key} = {value}")).unwrap_err();
+            assert!(err.contains(&format!("{key} = {value}")) && err.contains("must be"), "{key} = {value}: {err}");
+        }
+        for (key, value) in [
+            ("key_rotation_days", "1"),
+            ("log_retention_days", "3653"),
+            ("password_min_length", "128"),
+            ("password_reuse", "24"),
+            ("global_admins_min", "0"),
+        ] {
+            assert!(Config::parse(&format!("[thresholds]\n{key} = {value}")).is_ok(), "{key} = {value}");
+        }
+        assert!(Config::parse("").is_ok(), "the defaults are valid");
     }
 }
