@@ -86,18 +86,33 @@ impl Period {
     }
 }
 
-/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin. Unset is
-/// `None`; a value that is not a number of seconds is an error, never silently ignored.
+/// `SOURCE_DATE_EPOCH` (reproducible-builds.org): the one timestamp a build may pin. Unset or empty
+/// is `None` (the specification treats an empty value as unset); a value that is not a non-negative
+/// whole number of seconds is an error, never silently ignored.
 pub(crate) fn source_date_epoch() -> Result<Option<Instant>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => {
-            let seconds: i64 =
-                text.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds"))?;
-            let t = from_epoch(seconds).ok_or_else(|| format!("SOURCE_DATE_EPOCH={text:?} is out of range"))?;
-            Ok(Some(t))
-        }
-        Err(_) => Ok(None),
+        Ok(text) => parse_source_date_epoch(&text),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err("SOURCE_DATE_EPOCH is not a number of seconds".into()),
     }
+}
+
+/// The value of `SOURCE_DATE_EPOCH`: ASCII digits only, as `date +%s` prints them for any date from
+/// 1970 on (so no sign, no fraction, no exponent); empty means unset.
+fn parse_source_date_epoch(text: &str) -> Result<Option<Instant>, String> {
+    let digits = text.trim();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "SOURCE_DATE_EPOCH={text:?} is not a non-negative whole number of seconds since 1970-01-01 (unset it, \
+             or set it to the output of `date +%s`)"
+        ));
+    }
+    let seconds: i64 = digits.parse().map_err(|_| format!("SOURCE_DATE_EPOCH={text:?} is out of range"))?;
+    let t = from_epoch(seconds).ok_or_else(|| format!("SOURCE_DATE_EPOCH={text:?} is out of range"))?;
+    Ok(Some(t))
 }
 
 #[cfg(test)]
@@ -144,5 +159,22 @@ mod tests {
         assert_eq!(p.from.to_string(), "2026-07-01");
         assert!(Period::parse("2026-09-30..2026-07-01").is_err());
         assert!(Period::parse("2026-07-01").is_err());
+    }
+
+    #[test]
+    fn negative_source_date_epoch_is_refused() {
+        for bad in ["-1", "-0", "+5", "1.5", "1e9", "0x10", "12 34", "soon"] {
+            let err = parse_source_date_epoch(bad).unwrap_err();
+            assert!(err.contains("SOURCE_DATE_EPOCH") && err.contains("non-negative"), "{bad}: {err}");
+        }
+        assert!(parse_source_date_epoch("99999999999999999999").unwrap_err().contains("out of range"));
+    }
+
+    #[test]
+    fn empty_source_date_epoch_is_unset() {
+        assert_eq!(parse_source_date_epoch(""), Ok(None));
+        assert_eq!(parse_source_date_epoch("  "), Ok(None));
+        assert_eq!(parse_source_date_epoch("0"), Ok(Some(t("1970-01-01T00:00:00Z"))));
+        assert_eq!(parse_source_date_epoch("1790000000\n"), Ok(Some(t("2026-09-21T14:13:20Z"))));
     }
 }
