@@ -101,8 +101,17 @@ pub(crate) fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limi
 pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
     let shown = args.report.display().to_string();
-    let verification = crate::signing::verify(&pdf).with_context(|| format!("{shown} is not a readable PDF"))?;
     let mut out = std::io::stdout().lock();
+    // A file that was read but is no PDF (or a damaged one) did not verify: exit 1, as for any other
+    // failed check; 2 stays for a report that cannot be read at all and for usage errors.
+    let verification = match crate::signing::verify(&pdf) {
+        Ok(v) => v,
+        Err(e) => {
+            writeln!(out, "{shown}: not a readable PDF: {e}")?;
+            writeln!(out, "verified: FAILED (not a readable PDF)")?;
+            return Ok(1);
+        }
+    };
     let mut failures: Vec<String> = Vec::new();
 
     if verification.signatures.is_empty() {
@@ -117,20 +126,28 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
         if let Some(time) = sig.signing_time {
             writeln!(out, "  signing time: {}", crate::timefmt::format_instant(time))?;
         }
-        let valid = sig.digest_matches && sig.signature_valid;
-        writeln!(
-            out,
-            "  signature: {}",
-            if valid {
-                "valid (the signed bytes are unchanged and the signature verifies with the certificate's key)"
-            } else if !sig.digest_matches {
-                "INVALID: the signed bytes changed after signing"
-            } else {
-                "INVALID: the signature does not verify with the certificate's key"
-            }
-        )?;
+        let valid = sig.status == crate::signing::SignatureStatus::Valid;
+        writeln!(out, "  signature: {}", sig.status.describe())?;
         if !valid {
             failures.push(format!("signature {} is invalid", i + 1));
+        }
+        for c in &sig.chain {
+            writeln!(out, "  chain certificate: {} (SHA-256 {})", c.subject, c.fingerprint_sha256)?;
+        }
+        for c in &sig.extra_certificates {
+            writeln!(
+                out,
+                "  UNEXPECTED certificate: {} (SHA-256 {}): neither the signer's nor in its issuer chain; the \
+                 certificate set is not signed, so it was added after signing",
+                c.subject, c.fingerprint_sha256
+            )?;
+        }
+        if !sig.extra_certificates.is_empty() {
+            failures.push(format!(
+                "signature {} carries {} certificate(s) unrelated to its signer",
+                i + 1,
+                sig.extra_certificates.len()
+            ));
         }
         for problem in &sig.problems {
             writeln!(out, "  problem: {problem}")?;
@@ -143,12 +160,16 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
             if sig.covers_whole_file {
                 writeln!(out, "  covers the whole file: yes")?;
             } else {
-                writeln!(
-                    out,
-                    "  covers the whole file: NO: {} byte(s) after the signed range were added or changed later",
-                    sig.bytes_after
-                )?;
-                failures.push(format!("{} byte(s) follow the signed part of the file", sig.bytes_after));
+                let mut uncovered = Vec::new();
+                if sig.bytes_before > 0 {
+                    uncovered.push(format!("{} byte(s) before", sig.bytes_before));
+                }
+                if sig.bytes_after > 0 || sig.bytes_before == 0 {
+                    uncovered.push(format!("{} byte(s) after", sig.bytes_after));
+                }
+                let uncovered = uncovered.join(" and ");
+                writeln!(out, "  covers the whole file: NO: {uncovered} the signed range were added or changed later")?;
+                failures.push(format!("{uncovered} the signed part of the file are not signed"));
             }
         }
         writeln!(out, "  (the certificate's trust is not judged here: check the fingerprint with the signer)")?;

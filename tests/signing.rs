@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, TimeZone as _, Utc};
-use gapscope::signing::{Attachment, Signer, attach, generate, sign, verify};
+use gapscope::signing::{Attachment, CertificateSummary, SignatureStatus, Signer, attach, generate, sign, verify};
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
 use rand_chacha::ChaCha20Rng;
@@ -409,4 +409,121 @@ fn key_files_checks_from_disk() {
     let err = Signer::from_pem_files(&key, &other_cert, &[], true).unwrap_err();
     assert!(err.to_string().contains("does not belong"), "{err}");
     assert!(Path::new(&key).exists());
+}
+
+/// `signed` with the CMS in its /Contents rewritten by `edit` (the hex string keeps its reserved length,
+/// so every offset holds: what an attacker with a hex editor can do without breaking the signed bytes).
+pub(crate) fn with_cms(signed: &[u8], edit: impl FnOnce(&mut cms::signed_data::SignedData)) -> Vec<u8> {
+    use der::{Decode as _, Encode as _};
+    let info = cms::content_info::ContentInfo::from_der(&cms_der(signed)).unwrap();
+    let mut data: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+    edit(&mut data);
+    let content = der::Any::from_der(&data.to_der().unwrap()).unwrap();
+    let der = cms::content_info::ContentInfo { content_type: info.content_type, content }.to_der().unwrap();
+    let [_, alen, b, _] = byte_range(signed);
+    let reserved = b - 1 - (alen + 1);
+    let mut hex = hex::encode_upper(der).into_bytes();
+    assert!(hex.len() <= reserved, "the edited CMS does not fit the reserved /Contents");
+    hex.resize(reserved, b'0');
+    let mut out = signed.to_vec();
+    out[alen + 1..b - 1].copy_from_slice(&hex);
+    out
+}
+
+pub(crate) fn certificate(pem: &str) -> x509_cert::Certificate {
+    use der::DecodePem as _;
+    x509_cert::Certificate::from_pem(pem.as_bytes()).unwrap()
+}
+
+#[test]
+fn a_removed_signer_certificate_is_reported_as_missing_not_as_changed_bytes() {
+    let signed = sign(&hello_pdf(), &ecdsa_signer(), when()).unwrap();
+    for emptied in [true, false] {
+        let tampered = with_cms(&signed, |data| {
+            data.certificates = if emptied {
+                None
+            } else {
+                // Another certificate in its place: the set is there, the signer's is not.
+                let other = certificate(&generate("Someone Else", when()).unwrap().cert_pem);
+                let mut set = der::asn1::SetOfVec::new();
+                set.insert(cms::cert::CertificateChoices::Certificate(other)).unwrap();
+                Some(cms::signed_data::CertificateSet(set))
+            }
+        });
+        let v = verify(&tampered).unwrap();
+        assert!(!v.is_valid());
+        let s = &v.signatures[0];
+        assert_eq!(s.status, SignatureStatus::SignerCertificateMissing, "{s:?}");
+        assert!(s.status.describe().contains("signer's certificate is missing"), "{}", s.status.describe());
+        assert!(!s.status.describe().contains("bytes changed"));
+        assert!(
+            s.problems.iter().any(|p| p.contains("missing from the CMS certificate set")
+                && p.contains("CN=Jane Auditor")
+                && (p.contains("which is empty") == emptied)),
+            "{s:?}"
+        );
+        assert!(!s.problems.iter().any(|p| p.contains("signed bytes changed")), "{s:?}");
+    }
+}
+
+#[test]
+fn extra_certificates_in_the_cms_are_named_and_refused() {
+    let signed = sign(&hello_pdf(), &ecdsa_signer(), when()).unwrap();
+    let intruder = generate("Mallory Intruder", when()).unwrap();
+    let tampered = with_cms(&signed, |data| {
+        let set = data.certificates.as_mut().unwrap();
+        set.0.insert(cms::cert::CertificateChoices::Certificate(certificate(&intruder.cert_pem))).unwrap();
+    });
+    let v = verify(&tampered).unwrap();
+    let s = &v.signatures[0];
+    // The signed bytes and the signature are untouched: only the unsigned certificate set grew.
+    assert_eq!(s.status, SignatureStatus::Valid, "{s:?}");
+    assert!(s.chain.is_empty(), "a self-signed signer has no chain: {s:?}");
+    assert_eq!(
+        s.extra_certificates,
+        [CertificateSummary {
+            subject: "CN=Mallory Intruder".into(),
+            fingerprint_sha256: intruder.fingerprint_sha256.clone()
+        }]
+    );
+    assert!(!v.is_valid(), "an unexpected certificate must not verify");
+    assert!(verify(&signed).unwrap().signatures[0].extra_certificates.is_empty());
+}
+
+#[test]
+fn an_issuer_chain_given_at_signing_is_listed_not_refused() {
+    let ca_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = rcgen::CertificateParams::default();
+    ca.distinguished_name.push(rcgen::DnType::CommonName, "Example Signing CA");
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut leaf = rcgen::CertificateParams::default();
+    leaf.distinguished_name.push(rcgen::DnType::CommonName, "Chained Auditor");
+    let leaf_cert = leaf.signed_by(&key, &rcgen::Issuer::from_params(&ca, &ca_key)).unwrap();
+    let signer = Signer::from_pem(&key.serialize_pem(), &format!("{}{}", leaf_cert.pem(), ca_cert.pem())).unwrap();
+    let signed = sign(&hello_pdf(), &signer, when()).unwrap();
+    let v = verify(&signed).unwrap();
+    assert!(v.is_valid(), "{v:?}");
+    let s = &v.signatures[0];
+    assert_eq!(s.chain.len(), 1, "{s:?}");
+    assert_eq!(s.chain[0].subject, "CN=Example Signing CA");
+    assert!(s.extra_certificates.is_empty(), "{s:?}");
+}
+
+#[test]
+fn bytes_prepended_to_a_signed_report_are_a_verification_failure() {
+    let signed = sign(&hello_pdf(), &ecdsa_signer(), when()).unwrap();
+    for prefix in [&b"x"[..], b"GARBAGE\n", &[0u8; 3000]] {
+        let mut tampered = prefix.to_vec();
+        tampered.extend_from_slice(&signed);
+        let v = verify(&tampered).unwrap();
+        assert!(!v.is_valid(), "{} prepended bytes", prefix.len());
+        assert_eq!(v.bytes_before, prefix.len() as u64);
+        assert!(v.problems.iter().any(|p| p.contains("before the %PDF- header")), "{:?}", v.problems);
+        let s = &v.signatures[0];
+        // The signed report after the prefix is intact; the file as a whole is not what was signed.
+        assert_eq!(s.status, SignatureStatus::Valid, "{s:?}");
+        assert!(!s.covers_whole_file && s.bytes_before == prefix.len() as u64, "{s:?}");
+    }
 }

@@ -139,9 +139,53 @@ pub(crate) struct CmsCheck {
     pub subject: String,
     pub fingerprint_sha256: String,
     pub signing_time: Option<DateTime<Utc>>,
+    /// The certificate the signer info names (issuer and serial) is not in the certificate set.
+    pub signer_certificate_missing: bool,
+    /// A messageDigest attribute was read and compared (`digest_matches` says how it came out).
+    pub digest_checked: bool,
     pub digest_matches: bool,
     pub signature_valid: bool,
+    /// Certificates of the set that issue the signer's, in order up the chain (`--sign-chain`).
+    pub chain: Vec<CertificateSummary>,
+    /// Certificates of the set that are neither the signer's nor in its issuer chain. The set is
+    /// outside the signed attributes, so anyone can add to it after signing without breaking the
+    /// signature; gapscope never writes one.
+    pub extra: Vec<CertificateSummary>,
     pub problems: Vec<String>,
+}
+
+/// A certificate as the verify report names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSummary {
+    /// RFC 4514 subject, e.g. `CN=Jane Auditor\, Example LLP`.
+    pub subject: String,
+    /// SHA-256 of its DER, `AB:CD:…`.
+    pub fingerprint_sha256: String,
+}
+
+impl CertificateSummary {
+    fn of(cert: &Certificate) -> CertificateSummary {
+        let fingerprint_sha256 = cert.to_der().map(|der| colon_hex(&Sha256::digest(der))).unwrap_or_default();
+        CertificateSummary { subject: name_to_string(&cert.tbs_certificate.subject), fingerprint_sha256 }
+    }
+}
+
+/// Splits the certificate set into the signer's issuer chain (matched by name from the signer up,
+/// as a PDF reader builds it; trust is not judged here) and everything else.
+fn classify<'c>(signer: &Certificate, others: Vec<&'c Certificate>) -> (Vec<&'c Certificate>, Vec<&'c Certificate>) {
+    let mut rest = others;
+    let mut chain: Vec<&Certificate> = Vec::new();
+    let mut current_issuer = &signer.tbs_certificate.issuer;
+    let mut current_subject = &signer.tbs_certificate.subject;
+    // Each step moves one certificate from `rest` to `chain`, so this ends.
+    while current_issuer != current_subject {
+        let Some(at) = rest.iter().position(|c| &c.tbs_certificate.subject == current_issuer) else { break };
+        let next = rest.remove(at);
+        chain.push(next);
+        current_issuer = &next.tbs_certificate.issuer;
+        current_subject = &next.tbs_certificate.subject;
+    }
+    (chain, rest)
 }
 
 /// Checks a /Contents value against the signed bytes (`signed`, the ByteRange pieces in order).
@@ -173,25 +217,35 @@ fn check_into(contents: &[u8], signed: &[&[u8]], out: &mut CmsCheck) -> Result<(
     let [signer_info] = signer_infos.as_slice() else {
         return Err(format!("CMS has {} signer infos; expected exactly one", signer_infos.len()));
     };
-    let certs: Vec<&Certificate> = signed_data
-        .certificates
-        .as_ref()
-        .map(|set| {
-            set.0
-                .iter()
-                .filter_map(|c| match c {
-                    CertificateChoices::Certificate(c) => Some(c),
-                    CertificateChoices::Other(_) => None,
-                })
-                .collect()
+    let choices: Vec<&CertificateChoices> =
+        signed_data.certificates.as_ref().map(|set| set.0.iter().collect()).unwrap_or_default();
+    let certs: Vec<&Certificate> = choices
+        .iter()
+        .filter_map(|c| match c {
+            CertificateChoices::Certificate(c) => Some(c),
+            CertificateChoices::Other(_) => None,
         })
-        .unwrap_or_default();
+        .collect();
+    let others = choices.len() - certs.len();
+    if others > 0 {
+        let entries = if others == 1 { "entry" } else { "entries" };
+        out.problems.push(format!("the CMS certificate set holds {others} {entries} that are not X.509 certificates"));
+    }
     let cert = match &signer_info.sid {
         SignerIdentifier::IssuerAndSerialNumber(id) => certs
             .iter()
             .find(|c| c.tbs_certificate.issuer == id.issuer && c.tbs_certificate.serial_number == id.serial_number)
             .copied()
-            .ok_or("the signer's certificate is not included in the CMS")?,
+            .ok_or_else(|| {
+                out.signer_certificate_missing = true;
+                format!(
+                    "the signer's certificate (issuer {}, serial {}) is missing from the CMS certificate set{}: the \
+                     signature cannot be checked",
+                    name_to_string(&id.issuer),
+                    colon_hex(id.serial_number.as_bytes()),
+                    if certs.is_empty() { ", which is empty" } else { "" }
+                )
+            })?,
         SignerIdentifier::SubjectKeyIdentifier(_) => {
             return Err("signer identified by subjectKeyIdentifier, which is not supported".into());
         }
@@ -199,6 +253,10 @@ fn check_into(contents: &[u8], signed: &[&[u8]], out: &mut CmsCheck) -> Result<(
     let cert_der = cert.to_der().map_err(|e| format!("signer certificate: {e}"))?;
     out.subject = name_to_string(&cert.tbs_certificate.subject);
     out.fingerprint_sha256 = colon_hex(&Sha256::digest(&cert_der));
+    let others: Vec<&Certificate> = certs.iter().copied().filter(|c| !std::ptr::eq(*c, cert)).collect();
+    let (chain, extra) = classify(cert, others);
+    out.chain = chain.into_iter().map(CertificateSummary::of).collect();
+    out.extra = extra.into_iter().map(CertificateSummary::of).collect();
 
     if signer_info.digest_alg.oid != ID_SHA256 {
         return Err(format!("digest algorithm {} is not supported (SHA-256 only)", signer_info.digest_alg.oid));
@@ -217,6 +275,7 @@ fn check_into(contents: &[u8], signed: &[&[u8]], out: &mut CmsCheck) -> Result<(
     let actual = hasher.finalize();
     match single(ID_MESSAGE_DIGEST).map(|v| v.decode_as::<OctetString>()) {
         Some(Ok(claimed)) => {
+            out.digest_checked = true;
             out.digest_matches = claimed.as_bytes() == actual.as_slice();
             if !out.digest_matches {
                 out.problems

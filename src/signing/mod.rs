@@ -19,7 +19,7 @@ pub use attach::attach;
 pub use keygen::{Generated, generate, write_generated};
 pub use keys::Signer;
 pub use sign::sign;
-pub use verify::{SignatureReport, Verification, verify};
+pub use verify::{CertificateSummary, SignatureReport, SignatureStatus, Verification, verify};
 
 /// A file carried inside the PDF so the report is self-contained (`manifest.json`, `findings.json`).
 #[derive(Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document, Object};
 
+pub use super::cms::CertificateSummary;
 use super::pdf::{self, MAX_STREAM_BYTES};
 use super::{Attachment, SigningError, cms};
 
@@ -16,14 +17,51 @@ pub struct Verification {
     /// stopped the parser).
     pub problems: Vec<String>,
     pub file_len: u64,
+    /// Bytes before the `%PDF-` header: added in front of the signed file (the signed report is
+    /// looked for after them, so the report can say whether the rest is intact).
+    pub bytes_before: u64,
 }
 
 impl Verification {
-    /// Signed, every signature intact, and the last one covering every byte of the file.
+    /// Signed, every signature intact and holding no certificate unrelated to its signer, and the
+    /// last one covering every byte of the file.
     pub fn is_valid(&self) -> bool {
         !self.signatures.is_empty()
-            && self.signatures.iter().all(|s| s.digest_matches && s.signature_valid)
+            && self.signatures.iter().all(|s| s.status == SignatureStatus::Valid && s.extra_certificates.is_empty())
             && self.signatures.last().is_some_and(|s| s.covers_whole_file)
+    }
+}
+
+/// How far one signature checked out: the first thing that failed, in the order they are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureStatus {
+    /// The signed bytes are unchanged and the signature verifies with the signer certificate's key.
+    Valid,
+    /// /ByteRange, /Contents or the CMS structure could not be read: the problems say what.
+    Unreadable,
+    /// The certificate the CMS names as its signer is not in it, so there is no key to check with.
+    SignerCertificateMissing,
+    /// The signed bytes' SHA-256 differs from the signed messageDigest.
+    BytesChanged,
+    /// The digest matches but the signature over the signed attributes does not verify.
+    SignatureMismatch,
+}
+
+impl SignatureStatus {
+    /// The verdict as the verify report words it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SignatureStatus::Valid => {
+                "valid (the signed bytes are unchanged and the signature verifies with the certificate's key)"
+            }
+            SignatureStatus::Unreadable => "INVALID: the signature cannot be read (see the problems below)",
+            SignatureStatus::SignerCertificateMissing => {
+                "INVALID: the signer's certificate is missing from the signature, so it cannot be checked \
+                 (removed after signing?)"
+            }
+            SignatureStatus::BytesChanged => "INVALID: the signed bytes changed after signing",
+            SignatureStatus::SignatureMismatch => "INVALID: the signature does not verify with the certificate's key",
+        }
     }
 }
 
@@ -45,13 +83,31 @@ pub struct SignatureReport {
     pub covers_whole_file: bool,
     /// Bytes after the signed range (an appended update or trailing data); 0 when it covers the file.
     pub bytes_after: u64,
+    /// Bytes in front of the signed range: [`Verification::bytes_before`] plus where /ByteRange starts.
+    pub bytes_before: u64,
+    pub status: SignatureStatus,
+    /// Certificates of the CMS that issue the signer's (the chain given at signing), signer's issuer first.
+    pub chain: Vec<CertificateSummary>,
+    /// Certificates of the CMS that are neither the signer's nor in its chain: added after signing
+    /// (the certificate set is not signed), each one a reason not to accept the report.
+    pub extra_certificates: Vec<CertificateSummary>,
     pub problems: Vec<String>,
 }
 
 /// Checks every signature in `pdf` and extracts its embedded files. A file that is no PDF at all is an
 /// error; an unsigned PDF gives no signatures (so `is_valid()` is false); damage is reported, never a panic.
-pub fn verify(pdf: &[u8]) -> Result<Verification, SigningError> {
+pub fn verify(file: &[u8]) -> Result<Verification, SigningError> {
     let mut problems = Vec::new();
+    // Bytes put in front of a signed PDF shift every offset /ByteRange names; the signed report is
+    // then the part from its header on, and what came before is reported as added.
+    let before = if file.starts_with(b"%PDF-") { 0 } else { file.windows(5).position(|w| w == b"%PDF-").unwrap_or(0) };
+    let pdf = &file[before..];
+    if before > 0 {
+        problems.push(format!(
+            "{before} byte(s) before the %PDF- header were added in front of the signed file (the signed report \
+             starts at byte {before})"
+        ));
+    }
     let doc = match pdf::load(pdf) {
         Ok(doc) => doc,
         Err(first) => {
@@ -73,7 +129,12 @@ pub fn verify(pdf: &[u8]) -> Result<Verification, SigningError> {
             continue;
         }
         seen.push(key);
-        signatures.push(check_signature(pdf, &doc, dict, field));
+        let (end, mut report) = check_signature(pdf, &doc, dict, field);
+        if before > 0 {
+            report.bytes_before += before as u64;
+            report.covers_whole_file = false;
+        }
+        signatures.push((end, report));
     }
     signatures.sort_by_key(|(end, _)| *end);
 
@@ -91,7 +152,8 @@ pub fn verify(pdf: &[u8]) -> Result<Verification, SigningError> {
         signatures: signatures.into_iter().map(|(_, r)| r).collect(),
         attachments,
         problems,
-        file_len: pdf.len() as u64,
+        file_len: file.len() as u64,
+        bytes_before: before as u64,
     })
 }
 
@@ -153,6 +215,10 @@ fn check_signature(pdf: &[u8], doc: &Document, dict: &Dictionary, field: Option<
         signature_valid: false,
         covers_whole_file: false,
         bytes_after: 0,
+        bytes_before: 0,
+        status: SignatureStatus::Unreadable,
+        chain: Vec::new(),
+        extra_certificates: Vec::new(),
         problems: Vec::new(),
     };
     let range = match byte_range(doc, dict, pdf.len()) {
@@ -166,6 +232,7 @@ fn check_signature(pdf: &[u8], doc: &Document, dict: &Dictionary, field: Option<
     let end = second_start + second_len;
     report.covers_whole_file = start == 0 && end == pdf.len();
     report.bytes_after = (pdf.len() - end) as u64;
+    report.bytes_before = start as u64;
     if start != 0 {
         report.problems.push(format!("/ByteRange starts at byte {start}, not at the start of the file"));
     }
@@ -191,6 +258,19 @@ fn check_signature(pdf: &[u8], doc: &Document, dict: &Dictionary, field: Option<
     }
     report.digest_matches = checked.digest_matches;
     report.signature_valid = checked.signature_valid;
+    report.status = if checked.signer_certificate_missing {
+        SignatureStatus::SignerCertificateMissing
+    } else if !checked.digest_checked {
+        SignatureStatus::Unreadable
+    } else if !checked.digest_matches {
+        SignatureStatus::BytesChanged
+    } else if !checked.signature_valid {
+        SignatureStatus::SignatureMismatch
+    } else {
+        SignatureStatus::Valid
+    };
+    report.chain = checked.chain;
+    report.extra_certificates = checked.extra;
     report.problems.extend(checked.problems);
     (end, report)
 }
