@@ -28,6 +28,10 @@ pub enum Command {
     /// Print the check catalog.
     Checks(ChecksArgs),
     /// Check a report's signature and, with --evidence, that the evidence is unchanged since.
+    ///
+    /// Exit 0 verified; 1 it did not verify (a signature, the file's coverage, an unexpected
+    /// certificate, the evidence, or a file that is no readable PDF); 2 the report cannot be read or
+    /// the command line is wrong.
     Verify(VerifyArgs),
     /// Make an offline signing key and self-signed certificate for signing reports.
     Keygen(KeygenArgs),
