@@ -14,6 +14,7 @@ pub mod cli;
 mod collect;
 mod config;
 mod diagnostic;
+mod escape;
 mod evidence;
 mod facts;
 mod formats;
