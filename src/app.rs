@@ -14,6 +14,7 @@ use crate::checks::{Status, evaluate_all};
 use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::escape::terminal;
 use crate::evidence::intake::{Intake, ManifestEntry, read_evidence};
 use crate::evidence::kinds::RecordScope;
 use crate::facts::cloudtrail::coverage::{self, ObservationPeriod};
@@ -312,7 +313,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
 
     if !quiet {
         for note in notes.iter().take(5) {
-            eprintln!("gapscope: note: {note}");
+            eprintln!("gapscope: note: {}", terminal(note));
         }
         if notes.len() > 5 {
             eprintln!("gapscope: note: … and {} more notes in findings.json", notes.len() - 5);
@@ -346,7 +347,7 @@ fn summary_line(results: &[CheckResult], entries: &[ManifestEntry], written: &[P
         .collect();
     let failed_text = if failed.is_empty() { String::new() } else { format!(" ({})", failed.join(", ")) };
     let used = entries.iter().filter(|e| e.used).count();
-    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    let files: Vec<String> = written.iter().map(|p| terminal(&p.display().to_string()).into_owned()).collect();
     format!(
         "gapscope: {} results: {} failed{failed_text}, {} passed, {} excepted, {} unknown; {} inputs: {used} used, {} not used; wrote {}",
         results.len(),
@@ -390,17 +391,17 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
         .map(|a| {
             [
                 a.kind.clone(),
-                a.account.clone().unwrap_or_else(|| "-".into()),
-                a.as_of.clone().unwrap_or_else(|| "-".into()),
+                a.account.as_deref().map_or_else(|| "-".into(), shown),
+                a.as_of.as_deref().map_or_else(|| "-".into(), shown),
                 a.records.to_string(),
-                a.path.clone(),
+                shown(&a.path),
             ]
         })
         .collect();
     write_table(&mut out, ["KIND", "ACCOUNT", "AS-OF", "RECORDS", "PATH"], &rows)?;
     writeln!(out)?;
     writeln!(out, "Not used ({} of {} inputs):", unused.len(), accounted.entries.len())?;
-    let rows: Vec<[String; 2]> = unused.iter().map(|u| [u.file.clone(), u.reason.clone()]).collect();
+    let rows: Vec<[String; 2]> = unused.iter().map(|u| [shown(&u.file), shown(&u.reason)]).collect();
     write_table(&mut out, ["PATH", "REASON"], &rows)?;
     if !accounted.diagnostics.is_empty() {
         writeln!(out)?;
@@ -409,9 +410,9 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
             writeln!(
                 out,
                 "  {}{}: {}",
-                d.file,
-                d.locator.as_deref().map(|l| format!(" ({l})")).unwrap_or_default(),
-                d.message
+                terminal(&d.file),
+                d.locator.as_deref().map(|l| format!(" ({})", terminal(l))).unwrap_or_default(),
+                terminal(&d.message)
             )?;
         }
     }
@@ -446,6 +447,12 @@ fn checks(args: ChecksArgs) -> Result<u8> {
         writeln!(out, "{}: {}", c.id, c.rule_with(&thresholds).split_whitespace().collect::<Vec<_>>().join(" "))?;
     }
     Ok(0)
+}
+
+/// Evidence text for a table cell of the text output: escaped as for a terminal (`escape::terminal`);
+/// `--json` keeps the exact text.
+fn shown(text: &str) -> String {
+    terminal(text).into_owned()
 }
 
 fn write_table<const N: usize>(out: &mut impl Write, header: [&str; N], rows: &[[String; N]]) -> std::io::Result<()> {

@@ -50,7 +50,7 @@ pub(crate) fn terminal(text: &str) -> Cow<'_, str> {
 /// A multi-line message (an error chain whose last cause quotes a config file over several lines)
 /// safe to print: each line escaped as [`terminal`], continuation lines indented so that no text
 /// from a file can begin a line that looks like gapscope's own.
-pub(crate) fn terminal_lines(text: &str) -> String {
+pub fn terminal_lines(text: &str) -> String {
     let lines: Vec<Cow<'_, str>> = text.lines().map(terminal).collect();
     lines.join("\n    ")
 }
