@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::cli::{KeygenArgs, VerifyArgs};
 use crate::config::Limits;
+use crate::escape::terminal;
 use crate::report::publish::MANIFEST_NAME;
 
 /// The evidence now, against the manifest embedded in the report.
@@ -100,7 +101,7 @@ pub(crate) fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limi
 
 pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
-    let shown = args.report.display().to_string();
+    let shown = terminal(&args.report.display().to_string()).into_owned();
     let verification = crate::signing::verify(&pdf).with_context(|| format!("{shown} is not a readable PDF"))?;
     let mut out = std::io::stdout().lock();
     let mut failures: Vec<String> = Vec::new();
@@ -112,7 +113,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let count = verification.signatures.len();
     for (i, sig) in verification.signatures.iter().enumerate() {
         writeln!(out, "{shown}: signature {} of {count}", i + 1)?;
-        writeln!(out, "  signer: {}", sig.subject)?;
+        writeln!(out, "  signer: {}", terminal(&sig.subject))?;
         writeln!(out, "  certificate SHA-256: {}", sig.fingerprint_sha256)?;
         if let Some(time) = sig.signing_time {
             writeln!(out, "  signing time: {}", crate::timefmt::format_instant(time))?;
@@ -133,7 +134,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
             failures.push(format!("signature {} is invalid", i + 1));
         }
         for problem in &sig.problems {
-            writeln!(out, "  problem: {problem}")?;
+            writeln!(out, "  problem: {}", terminal(problem))?;
         }
         // A signature that verifies but is malformed elsewhere is not one to put a name under.
         if valid && !sig.problems.is_empty() {
@@ -155,14 +156,14 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     }
 
     for problem in &verification.problems {
-        writeln!(out, "problem: {problem}")?;
+        writeln!(out, "problem: {}", terminal(problem))?;
     }
     if !verification.problems.is_empty() {
         failures.push(format!("{} problem(s) in the file", verification.problems.len()));
     }
     let manifest = verification.attachments.iter().find(|a| a.name == MANIFEST_NAME);
     let names: Vec<String> =
-        verification.attachments.iter().map(|a| format!("{} ({} bytes)", a.name, a.bytes.len())).collect();
+        verification.attachments.iter().map(|a| format!("{} ({} bytes)", terminal(&a.name), a.bytes.len())).collect();
     writeln!(out, "embedded files: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") })?;
 
     if !args.evidence.is_empty() {
@@ -182,13 +183,13 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
                     c.added.len()
                 )?;
                 for (path, before, now) in &c.changed {
-                    writeln!(out, "  changed: {path} (SHA-256 was {before}, is {now})")?;
+                    writeln!(out, "  changed: {} (SHA-256 was {}, is {now})", terminal(path), terminal(before))?;
                 }
                 for path in &c.missing {
-                    writeln!(out, "  missing: {path}")?;
+                    writeln!(out, "  missing: {}", terminal(path))?;
                 }
                 for path in &c.added {
-                    writeln!(out, "  added: {path}")?;
+                    writeln!(out, "  added: {}", terminal(path))?;
                 }
                 if !c.matches() {
                     failures.push("the evidence differs from the manifest".into());
