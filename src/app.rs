@@ -14,6 +14,7 @@ use crate::checks::{Status, evaluate_all};
 use crate::cli::{AnalyzeArgs, ChecksArgs, Cli, Command, EvidenceArgs, Format, InventoryArgs};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::escape::terminal;
 use crate::evidence::intake::{Intake, ManifestEntry, read_evidence};
 use crate::evidence::kinds::RecordScope;
 use crate::facts::cloudtrail::coverage::{self, ObservationPeriod};
@@ -21,9 +22,10 @@ use crate::facts::{Assembly, Collected};
 use crate::report::compose::{ReportInput, SignerInfo};
 use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, Unused};
 use crate::report::inventory::Artifact;
+use crate::report::output_dir::OutputDir;
 use crate::report::publish;
 use crate::report::template::ReportTemplate;
-use crate::report::{manifest::Manifest, register, write_file};
+use crate::report::{manifest::Manifest, register};
 use crate::results::{self, CheckResult};
 use crate::signing::Signer;
 use crate::timefmt::{Instant, Period, format_instant, parse_as_of};
@@ -196,6 +198,8 @@ fn analyze(args: AnalyzeArgs, quiet: bool) -> Result<u8> {
 fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> Result<u8> {
     let s = settings;
     let observation = s.period.map(|p| ObservationPeriod { from: p.from, to: p.to, given: true });
+    // Taken before the evidence is read: a second run into the folder is refused now, not in an hour.
+    let out_dir = OutputDir::lock(&args.out)?;
     let accounted = read_and_account(&args.input, &s.config, s.as_of_override, observation, quiet)?;
     let facts = &accounted.assembly.facts;
     let run_as_of = s.as_of_override.or_else(|| facts.as_of());
@@ -223,9 +227,6 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         ));
     }
 
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
-    let mut written: Vec<PathBuf> = Vec::new();
     let unused = unused_of(&accounted.entries);
     let activity = ActivityOut::from_aggregate(&facts.cloudtrail.aggregate);
     let findings = Findings {
@@ -264,14 +265,13 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         Some(period) => coverage::grid(&cloudtrail.aggregate, period, &cloudtrail.coverage),
         None => Vec::new(),
     };
-    if s.formats.contains(&Format::Json) {
-        written.push(write_output(&args.out, "findings.json", &findings)?);
-    }
-    if s.formats.contains(&Format::Csv) {
-        written.push(write_output(&args.out, "gap-register.csv", &register::render(&results, &s.catalog)?)?);
-        written.push(write_output(&args.out, "coverage.csv", &coverage::render_csv(&grid)?)?);
-    }
-    written.push(write_output(&args.out, "manifest.json", &manifest)?);
+    // Every output is rendered before the first is written; the PDF embeds these same bytes.
+    let csv = if s.formats.contains(&Format::Csv) {
+        Some((register::render(&results, &s.catalog)?, coverage::render_csv(&grid)?))
+    } else {
+        None
+    };
+    let mut pdf = None;
     if s.formats.contains(&Format::Pdf) {
         let (manifest_sha256, findings_sha256) = (sha256_hex(&manifest), sha256_hex(&findings));
         // The PDF's dates: SOURCE_DATE_EPOCH when a build system sets it, else the evidence's as-of.
@@ -301,22 +301,43 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
                 .map(|s| SignerInfo { subject: s.subject(), fingerprint_sha256: s.fingerprint_sha256() }),
             created,
         };
-        let pdf = publish::build(&input, &findings, &manifest, s.signer.as_ref())?;
-        written.push(write_output(&args.out, "report.pdf", &pdf)?);
-        if s.signer.is_none() && !quiet {
-            eprintln!("gapscope: note: report.pdf is UNSIGNED (give --sign-key and --sign-cert to sign it)");
-        }
+        pdf = Some(publish::build(&input, &findings, &manifest, s.signer.as_ref())?);
+    }
+    let mut outputs: Vec<(&'static str, &[u8])> = Vec::new();
+    if s.formats.contains(&Format::Json) {
+        outputs.push(("findings.json", &findings));
+    }
+    if let Some((register, coverage)) = &csv {
+        outputs.push(("gap-register.csv", register));
+        outputs.push(("coverage.csv", coverage));
+    }
+    outputs.push(("manifest.json", &manifest));
+    if let Some(pdf) = &pdf {
+        outputs.push(("report.pdf", pdf));
+    }
+    let published = out_dir.publish(&outputs)?;
+    drop(out_dir);
+    if pdf.is_some() && s.signer.is_none() && !quiet {
+        eprintln!("gapscope: note: report.pdf is UNSIGNED (give --sign-key and --sign-cert to sign it)");
+    }
+    if !published.removed.is_empty() && !quiet {
+        eprintln!(
+            "gapscope: note: removed {} of an earlier run from {}: this run does not write {}",
+            published.removed.join(", "),
+            terminal(&args.out.display().to_string()),
+            if published.removed.len() == 1 { "it" } else { "them" }
+        );
     }
 
     if !quiet {
         for note in notes.iter().take(5) {
-            eprintln!("gapscope: note: {note}");
+            eprintln!("gapscope: note: {}", terminal(note));
         }
         if notes.len() > 5 {
             eprintln!("gapscope: note: … and {} more notes in findings.json", notes.len() - 5);
         }
     }
-    eprintln!("{}", summary_line(&results, &accounted.entries, &written));
+    eprintln!("{}", summary_line(&results, &accounted.entries, &published.written));
     let failing_at = |threshold: Severity| results.iter().any(|r| r.status == Status::Fail && r.severity <= threshold);
     Ok(if s.fail_on.is_some_and(failing_at) { 1 } else { 0 })
 }
@@ -324,12 +345,6 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
-}
-
-fn write_output(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    let path = dir.join(name);
-    write_file(&path, bytes)?;
-    Ok(path)
 }
 
 /// `gapscope: 52 results: 18 failed (2 critical, 5 high, 11 medium), 31 passed, 1 excepted, 2 unknown; 6 inputs: 3 used, 3 not used; wrote …`
@@ -344,7 +359,7 @@ fn summary_line(results: &[CheckResult], entries: &[ManifestEntry], written: &[P
         .collect();
     let failed_text = if failed.is_empty() { String::new() } else { format!(" ({})", failed.join(", ")) };
     let used = entries.iter().filter(|e| e.used).count();
-    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    let files: Vec<String> = written.iter().map(|p| terminal(&p.display().to_string()).into_owned()).collect();
     format!(
         "gapscope: {} results: {} failed{failed_text}, {} passed, {} excepted, {} unknown; {} inputs: {used} used, {} not used; wrote {}",
         results.len(),
@@ -388,17 +403,17 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
         .map(|a| {
             [
                 a.kind.clone(),
-                a.account.clone().unwrap_or_else(|| "-".into()),
-                a.as_of.clone().unwrap_or_else(|| "-".into()),
+                a.account.as_deref().map_or_else(|| "-".into(), shown),
+                a.as_of.as_deref().map_or_else(|| "-".into(), shown),
                 a.records.to_string(),
-                a.path.clone(),
+                shown(&a.path),
             ]
         })
         .collect();
     write_table(&mut out, ["KIND", "ACCOUNT", "AS-OF", "RECORDS", "PATH"], &rows)?;
     writeln!(out)?;
     writeln!(out, "Not used ({} of {} inputs):", unused.len(), accounted.entries.len())?;
-    let rows: Vec<[String; 2]> = unused.iter().map(|u| [u.file.clone(), u.reason.clone()]).collect();
+    let rows: Vec<[String; 2]> = unused.iter().map(|u| [shown(&u.file), shown(&u.reason)]).collect();
     write_table(&mut out, ["PATH", "REASON"], &rows)?;
     if !accounted.diagnostics.is_empty() {
         writeln!(out)?;
@@ -407,9 +422,9 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
             writeln!(
                 out,
                 "  {}{}: {}",
-                d.file,
-                d.locator.as_deref().map(|l| format!(" ({l})")).unwrap_or_default(),
-                d.message
+                terminal(&d.file),
+                d.locator.as_deref().map(|l| format!(" ({})", terminal(l))).unwrap_or_default(),
+                terminal(&d.message)
             )?;
         }
     }
@@ -444,6 +459,12 @@ fn checks(args: ChecksArgs) -> Result<u8> {
         writeln!(out, "{}: {}", c.id, c.rule_with(&thresholds).split_whitespace().collect::<Vec<_>>().join(" "))?;
     }
     Ok(0)
+}
+
+/// Evidence text for a table cell of the text output: escaped as for a terminal (`escape::terminal`);
+/// `--json` keeps the exact text.
+fn shown(text: &str) -> String {
+    terminal(text).into_owned()
 }
 
 fn write_table<const N: usize>(out: &mut impl Write, header: [&str; N], rows: &[[String; N]]) -> std::io::Result<()> {

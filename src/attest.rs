@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::cli::{KeygenArgs, VerifyArgs};
 use crate::config::Limits;
+use crate::escape::terminal;
 use crate::report::publish::MANIFEST_NAME;
 
 /// The evidence now, against the manifest embedded in the report.
@@ -100,14 +101,14 @@ pub(crate) fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limi
 
 pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
-    let shown = args.report.display().to_string();
+    let shown = terminal(&args.report.display().to_string()).into_owned();
     let mut out = std::io::stdout().lock();
     // A file that was read but is no PDF (or a damaged one) did not verify: exit 1, as for any other
     // failed check; 2 stays for a report that cannot be read at all and for usage errors.
     let verification = match crate::signing::verify(&pdf) {
         Ok(v) => v,
         Err(e) => {
-            writeln!(out, "{shown}: not a readable PDF: {e}")?;
+            writeln!(out, "{shown}: not a readable PDF: {}", terminal(&e.to_string()))?;
             writeln!(out, "verified: FAILED (not a readable PDF)")?;
             return Ok(1);
         }
@@ -121,7 +122,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let count = verification.signatures.len();
     for (i, sig) in verification.signatures.iter().enumerate() {
         writeln!(out, "{shown}: signature {} of {count}", i + 1)?;
-        writeln!(out, "  signer: {}", sig.subject)?;
+        writeln!(out, "  signer: {}", terminal(&sig.subject))?;
         writeln!(out, "  certificate SHA-256: {}", sig.fingerprint_sha256)?;
         if let Some(time) = sig.signing_time {
             writeln!(out, "  signing time: {}", crate::timefmt::format_instant(time))?;
@@ -132,14 +133,15 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
             failures.push(format!("signature {} is invalid", i + 1));
         }
         for c in &sig.chain {
-            writeln!(out, "  chain certificate: {} (SHA-256 {})", c.subject, c.fingerprint_sha256)?;
+            writeln!(out, "  chain certificate: {} (SHA-256 {})", terminal(&c.subject), c.fingerprint_sha256)?;
         }
         for c in &sig.extra_certificates {
             writeln!(
                 out,
                 "  UNEXPECTED certificate: {} (SHA-256 {}): neither the signer's nor in its issuer chain; the \
                  certificate set is not signed, so it was added after signing",
-                c.subject, c.fingerprint_sha256
+                terminal(&c.subject),
+                c.fingerprint_sha256
             )?;
         }
         if !sig.extra_certificates.is_empty() {
@@ -150,7 +152,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
             ));
         }
         for problem in &sig.problems {
-            writeln!(out, "  problem: {problem}")?;
+            writeln!(out, "  problem: {}", terminal(problem))?;
         }
         // A signature that verifies but is malformed elsewhere is not one to put a name under.
         if valid && !sig.problems.is_empty() {
@@ -176,14 +178,14 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     }
 
     for problem in &verification.problems {
-        writeln!(out, "problem: {problem}")?;
+        writeln!(out, "problem: {}", terminal(problem))?;
     }
     if !verification.problems.is_empty() {
         failures.push(format!("{} problem(s) in the file", verification.problems.len()));
     }
     let manifest = verification.attachments.iter().find(|a| a.name == MANIFEST_NAME);
     let names: Vec<String> =
-        verification.attachments.iter().map(|a| format!("{} ({} bytes)", a.name, a.bytes.len())).collect();
+        verification.attachments.iter().map(|a| format!("{} ({} bytes)", terminal(&a.name), a.bytes.len())).collect();
     writeln!(out, "embedded files: {}", if names.is_empty() { "none".to_string() } else { names.join(", ") })?;
 
     if !args.evidence.is_empty() {
@@ -203,13 +205,13 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
                     c.added.len()
                 )?;
                 for (path, before, now) in &c.changed {
-                    writeln!(out, "  changed: {path} (SHA-256 was {before}, is {now})")?;
+                    writeln!(out, "  changed: {} (SHA-256 was {}, is {now})", terminal(path), terminal(before))?;
                 }
                 for path in &c.missing {
-                    writeln!(out, "  missing: {path}")?;
+                    writeln!(out, "  missing: {}", terminal(path))?;
                 }
                 for path in &c.added {
-                    writeln!(out, "  added: {path}")?;
+                    writeln!(out, "  added: {}", terminal(path))?;
                 }
                 if !c.matches() {
                     failures.push("the evidence differs from the manifest".into());

@@ -14,6 +14,7 @@ pub mod cli;
 mod collect;
 mod config;
 mod diagnostic;
+mod escape;
 mod evidence;
 mod facts;
 mod formats;
@@ -25,5 +26,7 @@ pub mod signing;
 mod timefmt;
 
 pub use app::run;
+#[doc(hidden)]
+pub use escape::terminal_lines as escape_for_terminal;
 /// The AWS CLI exports gapscope reads, with the command that writes each (for the README's table).
 pub use formats::aws::posture::PostureKind;

@@ -16,7 +16,9 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("gapscope: error: {error:#}");
+            // Error chains name evidence files and quote their content: shown escaped (no escape
+            // sequence reaches the terminal), continuation lines indented.
+            eprintln!("gapscope: error: {}", gapscope::escape_for_terminal(&format!("{error:#}")));
             ExitCode::from(2)
         }
     }

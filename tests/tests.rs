@@ -11,6 +11,7 @@ mod collect;
 mod entra;
 mod golden;
 mod hostile_cli;
+mod hostile_outputs;
 mod posture;
 mod report_large;
 mod report_pdf;

@@ -1,4 +1,5 @@
-//! Renders outputs: `report.pdf`, `findings.json`, `gap-register.csv`, `manifest.json`. Rendering never decides a
+//! Renders outputs: `report.pdf`, `findings.json`, `gap-register.csv`, `coverage.csv`, `manifest.json`,
+//! and puts them in the output folder together (`output_dir`). Rendering never decides a
 //! verdict; it writes what the results say, in a byte-stable order.
 
 pub(crate) mod compose;
@@ -6,13 +7,8 @@ pub(crate) mod document;
 pub(crate) mod findings;
 pub(crate) mod inventory;
 pub(crate) mod manifest;
+pub(crate) mod output_dir;
 pub(crate) mod pdf;
 pub(crate) mod publish;
 pub(crate) mod register;
 pub(crate) mod template;
-
-/// Writes `bytes` to `path`, naming the file in the error.
-pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use anyhow::Context;
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
-}

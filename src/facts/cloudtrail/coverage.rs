@@ -152,13 +152,22 @@ pub(crate) fn grid(aggregate: &Aggregate, period: &ObservationPeriod, coverage: 
     rows
 }
 
+/// coverage.csv. Account and region come from the records (`recipientAccountId`, `awsRegion`): a
+/// cell that would start a spreadsheet formula is quoted (`crate::escape::spreadsheet_cell`); the
+/// day and the counts are gapscope's own and written as they are.
 pub(crate) fn render_csv(rows: &[CoverageRow]) -> Result<Vec<u8>, csv::Error> {
+    use crate::escape::spreadsheet_cell;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    if rows.is_empty() {
-        writer.write_record(["account", "region", "day", "records", "files"])?;
-    }
+    writer.write_record(["account", "region", "day", "records", "files"])?;
     for row in rows {
-        writer.serialize(row)?;
+        let (records, files) = (row.records.to_string(), row.files.to_string());
+        writer.write_record([
+            &spreadsheet_cell(&row.account),
+            &spreadsheet_cell(&row.region),
+            row.day.as_str(),
+            &records,
+            &files,
+        ])?;
     }
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -197,5 +206,22 @@ mod tests {
         // 34 h before the first record, 48 h from the 4th to the 5th, 47 h after the last: 48 h.
         assert_eq!(seen.longest_silence_hours, 48);
         assert_eq!(grid(&aggregate, &period, &rows).len(), 14);
+    }
+
+    #[test]
+    fn coverage_csv_cells_from_records_cannot_start_a_formula() {
+        let row = |account: &str, region: &str| CoverageRow {
+            account: account.into(),
+            region: region.into(),
+            day: "2026-07-01".into(),
+            records: 3,
+            files: 1,
+        };
+        let csv = render_csv(&[row("=1+1", "@SUM(A1)"), row("111122223333", "-2")]).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert_eq!(
+            text,
+            "account,region,day,records,files\n'=1+1,'@SUM(A1),2026-07-01,3,1\n111122223333,'-2,2026-07-01,3,1\n"
+        );
     }
 }
