@@ -32,6 +32,9 @@ impl Comparison {
 #[derive(Deserialize)]
 struct ManifestFile {
     files: Vec<ManifestFileEntry>,
+    /// The limits the analysis walked the evidence with (absent in manifests of older versions).
+    #[serde(default)]
+    limits: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -98,7 +101,53 @@ pub(crate) fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limi
     Ok(comparison)
 }
 
+/// The limits to walk the evidence with, and what to say about them: those the manifest records
+/// win; `given` (from `--config` and `--follow-outside-links`) serves a manifest that records none.
+fn walk_limits(manifest: &[u8], given: &Limits, config_given: bool) -> Result<(Limits, Vec<String>)> {
+    let manifest: ManifestFile =
+        serde_json::from_slice(manifest).context("the embedded manifest.json is not readable")?;
+    let source = if config_given { "--config's" } else { "the default" };
+    let Some(recorded) = manifest.limits else {
+        let note = format!(
+            "the manifest records no [limits] (an older gapscope wrote it): the evidence is walked with {source} limits"
+        );
+        return Ok((given.clone(), vec![note]));
+    };
+    let recorded: Limits = match serde_json::from_value(recorded) {
+        Ok(limits) => limits,
+        Err(e) => {
+            let note = format!(
+                "the manifest's [limits] are not understood by this version ({e}): the evidence is walked with {source} limits"
+            );
+            return Ok((given.clone(), vec![note]));
+        }
+    };
+    let mut notes = vec!["the evidence is walked with the [limits] the analysis recorded in its manifest".to_string()];
+    let (now, then) = (serde_json::to_value(given)?, serde_json::to_value(&recorded)?);
+    if let (Some(now), Some(then)) = (now.as_object(), then.as_object()) {
+        let differ: Vec<String> = then
+            .iter()
+            .filter(|(key, value)| now.get(*key) != Some(*value))
+            .map(|(key, value)| format!("{key} = {value}, not {}", now.get(key).unwrap_or(&serde_json::Value::Null)))
+            .collect();
+        if !differ.is_empty() {
+            notes.push(format!(
+                "they differ from {} (recorded {}): the recorded ones are used",
+                if config_given { "--config's and the flags'" } else { "the defaults and the flags'" },
+                differ.join(", ")
+            ));
+        }
+    }
+    Ok((recorded, notes))
+}
+
 pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
+    // Read before the report, so that a bad --config is a usage error, as for analyze.
+    let mut given = match &args.config {
+        Some(path) => crate::config::Config::load(path)?.limits,
+        None => Limits::default(),
+    };
+    given.follow_outside_links |= args.follow_outside_links;
     let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
     let shown = args.report.display().to_string();
     let verification = crate::signing::verify(&pdf).with_context(|| format!("{shown} is not a readable PDF"))?;
@@ -172,7 +221,11 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
                 failures.push(format!("no embedded {MANIFEST_NAME}"));
             }
             Some(manifest) => {
-                let c = compare_evidence(&manifest.bytes, &args.evidence, &Limits::default())?;
+                let (limits, notes) = walk_limits(&manifest.bytes, &given, args.config.is_some())?;
+                for note in &notes {
+                    writeln!(out, "evidence: {note}")?;
+                }
+                let c = compare_evidence(&manifest.bytes, &args.evidence, &limits)?;
                 writeln!(
                     out,
                     "evidence: {} unchanged, {} changed, {} missing, {} added",
