@@ -337,4 +337,26 @@ mod tests {
         assert_eq!(c.added, ["evidence/added.txt"]);
         assert!(!c.matches());
     }
+
+    #[test]
+    fn recorded_limits_win_and_old_manifests_use_the_given_ones() {
+        let given = Limits { max_member_bytes: 4096, ..Limits::default() };
+        // A manifest from before limits were recorded.
+        let (limits, notes) = walk_limits(&manifest(&[]), &given, true).unwrap();
+        assert_eq!(limits, given);
+        assert!(notes[0].contains("records no [limits]") && notes[0].contains("--config's"), "{notes:?}");
+        // Recorded limits win, and a difference is said; fields it lacks keep their defaults.
+        let recorded = serde_json::json!({"files": [], "limits": {"max_archive_depth": 2}});
+        let (limits, notes) = walk_limits(&serde_json::to_vec(&recorded).unwrap(), &given, true).unwrap();
+        assert_eq!(limits, Limits { max_archive_depth: 2, ..Limits::default() });
+        assert!(
+            notes[1].contains("max_archive_depth = 2, not 4") && notes[1].contains("max_member_bytes"),
+            "{notes:?}"
+        );
+        // Limits this version does not know are said, not silently replaced.
+        let unknown = serde_json::json!({"files": [], "limits": {"max_future_thing": 1}});
+        let (limits, notes) = walk_limits(&serde_json::to_vec(&unknown).unwrap(), &given, false).unwrap();
+        assert_eq!(limits, given);
+        assert!(notes[0].contains("not understood"), "{notes:?}");
+    }
 }
