@@ -405,7 +405,6 @@ fn deliver_zip_bytes(
     sink: &mut dyn FnMut(Input),
 ) {
     if depth > limits.max_archive_depth {
-        input.archive = true;
         input.add_problem(format!("archive nested deeper than {} levels: not opened", limits.max_archive_depth));
         sink(input);
         return;
