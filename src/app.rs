@@ -51,6 +51,13 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
     }
 }
 
+/// The configuration evidence is read with: `--follow-outside-links` turns the `[limits]` setting on.
+fn load_evidence_config(input: &EvidenceArgs) -> Result<Config> {
+    let mut config = load_config(input.config.as_deref())?;
+    config.limits.follow_outside_links |= input.follow_outside_links;
+    Ok(config)
+}
+
 /// Evidence read and accounted for: every input's manifest entry, the facts, and what to tell.
 struct Accounted {
     entries: Vec<ManifestEntry>,
@@ -151,7 +158,7 @@ struct AnalyzeSettings {
 
 impl AnalyzeSettings {
     fn from_args(args: &AnalyzeArgs) -> Result<AnalyzeSettings> {
-        let config = load_config(args.input.config.as_deref())?;
+        let config = load_evidence_config(&args.input)?;
         let as_of_override = args.as_of.as_deref().map(parse_as_of).transpose().map_err(|e| anyhow!("--as-of: {e}"))?;
         let period = args.period.as_deref().map(Period::parse).transpose().map_err(|e| anyhow!("--period: {e}"))?;
         let fail_on: Option<Severity> =
@@ -257,6 +264,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     let manifest = Manifest {
         schema: crate::report::manifest::SCHEMA,
         generated_by: GENERATED_BY.into(),
+        limits: &s.config.limits,
         files: &accounted.entries,
     }
     .to_json()?;
@@ -374,7 +382,7 @@ fn summary_line(results: &[CheckResult], entries: &[ManifestEntry], written: &[P
 }
 
 fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
-    let config = load_config(args.input.config.as_deref())?;
+    let config = load_evidence_config(&args.input)?;
     let accounted = read_and_account(&args.input, &config, None, None, quiet)?;
     let unused = unused_of(&accounted.entries);
     let mut out = std::io::stdout().lock();

@@ -33,6 +33,9 @@ impl Comparison {
 #[derive(Deserialize)]
 struct ManifestFile {
     files: Vec<ManifestFileEntry>,
+    /// The limits the analysis walked the evidence with (absent in manifests of older versions).
+    #[serde(default)]
+    limits: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -99,7 +102,53 @@ pub(crate) fn compare_evidence(manifest: &[u8], roots: &[PathBuf], limits: &Limi
     Ok(comparison)
 }
 
+/// The limits to walk the evidence with, and what to say about them: those the manifest records
+/// win; `given` (from `--config` and `--follow-outside-links`) serves a manifest that records none.
+fn walk_limits(manifest: &[u8], given: &Limits, config_given: bool) -> Result<(Limits, Vec<String>)> {
+    let manifest: ManifestFile =
+        serde_json::from_slice(manifest).context("the embedded manifest.json is not readable")?;
+    let source = if config_given { "--config's" } else { "the default" };
+    let Some(recorded) = manifest.limits else {
+        let note = format!(
+            "the manifest records no [limits] (an older gapscope wrote it): the evidence is walked with {source} limits"
+        );
+        return Ok((given.clone(), vec![note]));
+    };
+    let recorded: Limits = match serde_json::from_value(recorded) {
+        Ok(limits) => limits,
+        Err(e) => {
+            let note = format!(
+                "the manifest's [limits] are not understood by this version ({e}): the evidence is walked with {source} limits"
+            );
+            return Ok((given.clone(), vec![note]));
+        }
+    };
+    let mut notes = vec!["the evidence is walked with the [limits] the analysis recorded in its manifest".to_string()];
+    let (now, then) = (serde_json::to_value(given)?, serde_json::to_value(&recorded)?);
+    if let (Some(now), Some(then)) = (now.as_object(), then.as_object()) {
+        let differ: Vec<String> = then
+            .iter()
+            .filter(|(key, value)| now.get(*key) != Some(*value))
+            .map(|(key, value)| format!("{key} = {value}, not {}", now.get(key).unwrap_or(&serde_json::Value::Null)))
+            .collect();
+        if !differ.is_empty() {
+            notes.push(format!(
+                "they differ from {} (recorded {}): the recorded ones are used",
+                if config_given { "--config's and the flags'" } else { "the defaults and the flags'" },
+                differ.join(", ")
+            ));
+        }
+    }
+    Ok((recorded, notes))
+}
+
 pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
+    // Read before the report, so that a bad --config is a usage error, as for analyze.
+    let mut given = match &args.config {
+        Some(path) => crate::config::Config::load(path)?.limits,
+        None => Limits::default(),
+    };
+    given.follow_outside_links |= args.follow_outside_links;
     let pdf = std::fs::read(&args.report).with_context(|| format!("cannot read {}", args.report.display()))?;
     let shown = terminal(&args.report.display().to_string()).into_owned();
     let mut out = std::io::stdout().lock();
@@ -195,7 +244,11 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
                 failures.push(format!("no embedded {MANIFEST_NAME}"));
             }
             Some(manifest) => {
-                let c = compare_evidence(&manifest.bytes, &args.evidence, &Limits::default())?;
+                let (limits, notes) = walk_limits(&manifest.bytes, &given, args.config.is_some())?;
+                for note in &notes {
+                    writeln!(out, "evidence: {note}")?;
+                }
+                let c = compare_evidence(&manifest.bytes, &args.evidence, &limits)?;
                 writeln!(
                     out,
                     "evidence: {} unchanged, {} changed, {} missing, {} added",
@@ -306,5 +359,27 @@ mod tests {
         assert_eq!(c.missing, ["evidence/gone.txt"]);
         assert_eq!(c.added, ["evidence/added.txt"]);
         assert!(!c.matches());
+    }
+
+    #[test]
+    fn recorded_limits_win_and_old_manifests_use_the_given_ones() {
+        let given = Limits { max_member_bytes: 4096, ..Limits::default() };
+        // A manifest from before limits were recorded.
+        let (limits, notes) = walk_limits(&manifest(&[]), &given, true).unwrap();
+        assert_eq!(limits, given);
+        assert!(notes[0].contains("records no [limits]") && notes[0].contains("--config's"), "{notes:?}");
+        // Recorded limits win, and a difference is said; fields it lacks keep their defaults.
+        let recorded = serde_json::json!({"files": [], "limits": {"max_archive_depth": 2}});
+        let (limits, notes) = walk_limits(&serde_json::to_vec(&recorded).unwrap(), &given, true).unwrap();
+        assert_eq!(limits, Limits { max_archive_depth: 2, ..Limits::default() });
+        assert!(
+            notes[1].contains("max_archive_depth = 2, not 4") && notes[1].contains("max_member_bytes"),
+            "{notes:?}"
+        );
+        // Limits this version does not know are said, not silently replaced.
+        let unknown = serde_json::json!({"files": [], "limits": {"max_future_thing": 1}});
+        let (limits, notes) = walk_limits(&serde_json::to_vec(&unknown).unwrap(), &given, false).unwrap();
+        assert_eq!(limits, given);
+        assert!(notes[0].contains("not understood"), "{notes:?}");
     }
 }

@@ -51,6 +51,10 @@ pub struct EvidenceArgs {
     /// Worker threads, 1 to 256 (default: all cores, at most 256).
     #[arg(long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+    /// Read files and folders that symbolic links in an evidence folder point at outside it (by
+    /// default they are listed as not used; the manifest records the choice).
+    #[arg(long)]
+    pub follow_outside_links: bool,
 }
 
 /// The most worker threads `--jobs` takes. Reading is bound by decompression and disk, and gains
@@ -130,6 +134,14 @@ pub struct VerifyArgs {
     /// in the same order, as given to `analyze` (they may have moved).
     #[arg(long, value_name = "DIR", num_args = 1..)]
     pub evidence: Vec<PathBuf>,
+    /// gapscope.toml whose [limits] walk the evidence when the manifest records none (reports made
+    /// before gapscope recorded them); limits recorded in the manifest win.
+    #[arg(long, value_name = "FILE", requires = "evidence")]
+    pub config: Option<PathBuf>,
+    /// Follow links out of the evidence folders, when the manifest does not record whether the
+    /// analysis did (what it records wins).
+    #[arg(long, requires = "evidence")]
+    pub follow_outside_links: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Thresholds of DESIGN.md §8. Unknown keys are refused so a typo cannot silently keep a default.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -105,8 +105,10 @@ impl Thresholds {
     }
 }
 
-/// Bounds on what one input may cost to read, so a zip or gzip bomb is refused, not obeyed.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+/// Bounds on what one input may cost to read, so a zip or gzip bomb is refused, not obeyed; and
+/// whether links out of an evidence folder are followed. Recorded in `manifest.json`, so that
+/// `verify --evidence` walks the evidence as the analysis did.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct Limits {
     /// Largest content one file or archive member may expand to. 1 GiB is far above any real
@@ -118,11 +120,25 @@ pub(crate) struct Limits {
     pub max_expansion_ratio: u64,
     /// Archives nested deeper than this (zip in zip in ...) are listed, not opened.
     pub max_archive_depth: usize,
+    /// Most bytes decompressed for one archive given as evidence, its nested archives included:
+    /// members past it are listed, not read. 16 GiB is several years of one busy account's
+    /// CloudTrail as zipped JSON, and at about a second per GiB it bounds the time one crafted zip
+    /// can cost to minutes.
+    pub max_archive_bytes: u64,
+    /// Read files that symbolic links inside an evidence folder point at outside it (by default
+    /// they are listed, not read, so a link to `/etc/shadow` is never hashed into a report).
+    pub follow_outside_links: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_member_bytes: 1 << 30, max_expansion_ratio: 100, max_archive_depth: 4 }
+        Limits {
+            max_member_bytes: 1 << 30,
+            max_expansion_ratio: 100,
+            max_archive_depth: 4,
+            max_archive_bytes: 16 << 30,
+            follow_outside_links: false,
+        }
     }
 }
 
@@ -170,8 +186,9 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         self.thresholds.validate()?;
-        if self.limits.max_expansion_ratio == 0 || self.limits.max_member_bytes == 0 {
-            return Err("[limits] max_member_bytes and max_expansion_ratio must be above 0".into());
+        let limits = &self.limits;
+        if limits.max_expansion_ratio == 0 || limits.max_member_bytes == 0 || limits.max_archive_bytes == 0 {
+            return Err("[limits] max_member_bytes, max_archive_bytes and max_expansion_ratio must be above 0".into());
         }
         for (i, exception) in self.exceptions.iter().enumerate() {
             if let Err(e) = globset::Glob::new(&exception.resource) {

@@ -10,6 +10,7 @@ mod cloudtrail_real;
 mod collect;
 mod entra;
 mod golden;
+mod hostile_archives;
 mod hostile_cli;
 mod hostile_outputs;
 mod posture;

@@ -6,5 +6,6 @@ pub(crate) mod discover;
 pub(crate) mod intake;
 pub(crate) mod kinds;
 pub(crate) mod sniff;
+mod zipread;
 
 pub(crate) use discover::{DiscoverError, Input, discover};

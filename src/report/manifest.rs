@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::config::Limits;
 use crate::evidence::intake::ManifestEntry;
 
 pub(crate) const SCHEMA: &str = "gapscope.manifest/v1";
@@ -11,6 +12,10 @@ pub(crate) const SCHEMA: &str = "gapscope.manifest/v1";
 pub(crate) struct Manifest<'a> {
     pub schema: &'static str,
     pub generated_by: String,
+    /// The `[limits]` the evidence was walked with (and whether links out of the evidence roots
+    /// were followed), so that `verify --evidence` walks it the same way. Manifests written before
+    /// this field was added have none; verify then uses its `--config` or the defaults.
+    pub limits: &'a Limits,
     pub files: &'a [ManifestEntry],
 }
 
