@@ -491,6 +491,16 @@ fn read_log(r: &Reading<'_>, shape: Shape) -> Read {
             ),
         ));
     }
+    for (key, times) in &summary.duplicate_keys {
+        read.diagnostics.push(Diagnostic::new(
+            r.path,
+            Some(format!("key \"{key}\"")),
+            format!(
+                "the top-level key \"{key}\" occurs {times} times: JSON readers disagree on which copy counts, \
+                 so the records of every copy are read; a file CloudTrail delivered never repeats a key"
+            ),
+        ));
+    }
     if tally.undated > 0 {
         read.diagnostics.push(Diagnostic::new(
             r.path,

@@ -113,6 +113,10 @@ impl CredentialReport {
 pub(crate) enum ReportError {
     #[error("invalid JSON: {0}")]
     Json(String),
+    #[error(
+        "the key {0} occurs twice: JSON readers disagree on which copy counts (a second Content or GeneratedTime would change the report), so the file is not used"
+    )]
+    DuplicateKey(String),
     #[error("no Content field: not a get-credential-report response")]
     NoContent,
     #[error("ReportFormat is {0}, not text/csv")]
@@ -177,6 +181,9 @@ pub(crate) fn parse_csv(file: &str, sha256: &str, content: &[u8]) -> Result<Cred
 /// CSV itself (as some collectors write it).
 pub(crate) fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
     let value: Value = serde_json::from_slice(strip_bom(content)).map_err(|e| ReportError::Json(e.to_string()))?;
+    if let Some(key) = crate::formats::common::first_duplicate_key(content) {
+        return Err(ReportError::DuplicateKey(key));
+    }
     let body = match value.get("data") {
         Some(data @ Value::Object(_)) if value.get("status_code").is_some() => data,
         _ => &value,
@@ -725,5 +732,12 @@ mod tests {
         assert_eq!(parse_json("f", "h", br#"{"ReportFormat": "text/csv"}"#).unwrap_err(), ReportError::NoContent);
         let null = parse_json("f", "h", br#"{"Content": null, "ReportFormat": "text/csv"}"#).unwrap_err();
         assert!(null.to_string().contains("Content is null, not text"), "{null}");
+    }
+
+    #[test]
+    fn a_json_report_repeating_a_key_is_refused() {
+        let twice =
+            br#"{"Content": "x", "GeneratedTime": "2026-01-01T00:00:00Z", "GeneratedTime": "9999-12-31T00:00:00Z"}"#;
+        assert_eq!(parse_json("f", "h", twice).unwrap_err(), ReportError::DuplicateKey("GeneratedTime".into()));
     }
 }
