@@ -90,10 +90,15 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Content that is not text: a NUL byte, or invalid UTF-8 with too few printable bytes.
+/// Content that is not text: control bytes (NUL among them) beyond a stray one (more than one in a
+/// hundred of the first 4 KiB, plus one; UTF-16 text and binary formats have far more), or invalid
+/// UTF-8 with too few printable bytes. One NUL in a CSV is damage to one line, which its parser
+/// names; it does not make the file binary.
 pub(crate) fn looks_binary(text: &[u8]) -> bool {
     let sample = &text[..text.len().min(4096)];
-    text.contains(&0) || std::str::from_utf8(sample).is_err() && !looks_mostly_text(sample)
+    let controls =
+        sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f).count();
+    controls > 1 + sample.len() / 100 || std::str::from_utf8(sample).is_err() && !looks_mostly_text(sample)
 }
 
 fn looks_mostly_text(sample: &[u8]) -> bool {
@@ -198,5 +203,15 @@ mod tests {
         assert_eq!(first_duplicate_key(br#"{"a":{"x":1},"b":{"x":1}}"#), None);
         assert_eq!(first_duplicate_key(br#"{"a\u0062":1,"ab":2}"#).as_deref(), Some("ab"));
         assert_eq!(first_duplicate_key(b"{not json"), None);
+    }
+
+    #[test]
+    fn one_nul_byte_does_not_make_a_csv_binary() {
+        let mut csv = b"user,arn,user_creation_time,password_enabled,mfa_active\n".to_vec();
+        csv.extend_from_slice(b"a\0,arn:aws:iam::111122223333:user/a,2026-01-01T00:00:00Z,true,true\n");
+        assert!(!looks_binary(&csv));
+        assert_eq!(csv_header_columns(&csv).map(|c| c.len()), Some(5));
+        assert!(looks_binary(b"\x1f\x8b\x08\0\0\0\0\0\0\x03"));
+        assert!(looks_binary("u\0s\0e\0r\0,\0a\0r\0n\0".as_bytes()));
     }
 }

@@ -302,6 +302,9 @@ fn parse_report_csv(
     generated_time: Option<Instant>,
 ) -> Result<CredentialReport, ReportError> {
     let content = strip_bom(content);
+    let digest = content_digest(content);
+    let (content, damaged) = set_aside_damaged_lines(content);
+    let content: &[u8] = &content;
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(content);
     let header: Vec<String> = reader
         .byte_headers()
@@ -319,7 +322,7 @@ fn parse_report_csv(
         locator_prefix,
         generated_time,
         newest_timestamp: None,
-        content_digest: content_digest(content),
+        content_digest: digest,
         account: None,
         rows: Vec::new(),
         records_read: 0,
@@ -342,6 +345,12 @@ fn parse_report_csv(
             format!("{locator_prefix} 1"),
             format!("column(s) {} missing: results that need them are 'unknown'", report.missing_columns.join(", ")),
         ));
+    }
+
+    for (line, problem) in damaged {
+        report.records_read += 1;
+        report.records_rejected += 1;
+        report.diagnostics.push(here(format!("{locator_prefix} {line}"), format!("{problem}; row not evaluated")));
     }
 
     let mut record = csv::ByteRecord::new();
@@ -421,6 +430,42 @@ fn parse_report_csv(
         ));
     }
     Ok(report)
+}
+
+/// A credential report has one row per line and no field that spans lines or holds a NUL. A data line
+/// with an unbalanced quote would swallow the lines after it into one field (five users lost behind
+/// one stray `"`), and a NUL is damage, not data: such lines are emptied (the csv reader skips empty
+/// lines, and line numbers stay those of the file) and come back with why, so every other row is read.
+fn set_aside_damaged_lines(content: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<(u64, &'static str)>) {
+    let mut damaged = Vec::new();
+    let mut start = 0;
+    for (index, line) in content.split(|&b| b == b'\n').enumerate() {
+        let range = start..start + line.len();
+        start += line.len() + 1;
+        if index == 0 {
+            continue;
+        }
+        let problem = if line.contains(&0) {
+            "the line holds a NUL byte (damaged or not text)"
+        } else if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            "the line has an unbalanced quote (its last field would run into the lines after it)"
+        } else {
+            continue;
+        };
+        damaged.push((index as u64 + 1, range, problem));
+    }
+    if damaged.is_empty() {
+        return (std::borrow::Cow::Borrowed(content), Vec::new());
+    }
+    // The damaged lines' bytes go, their newlines stay: the lines after keep their numbers.
+    let mut out = Vec::with_capacity(content.len());
+    let mut at = 0;
+    for (_, range, _) in &damaged {
+        out.extend_from_slice(&content[at..range.start]);
+        at = range.end;
+    }
+    out.extend_from_slice(&content[at..]);
+    (std::borrow::Cow::Owned(out), damaged.into_iter().map(|(line, _, problem)| (line, problem)).collect())
 }
 
 /// 1-based line of a byte offset, counting forward from the last offset asked about.
@@ -739,5 +784,24 @@ mod tests {
         let twice =
             br#"{"Content": "x", "GeneratedTime": "2026-01-01T00:00:00Z", "GeneratedTime": "9999-12-31T00:00:00Z"}"#;
         assert_eq!(parse_json("f", "h", twice).unwrap_err(), ReportError::DuplicateKey("GeneratedTime".into()));
+    }
+
+    #[test]
+    fn a_nul_byte_or_an_unbalanced_quote_costs_only_its_line() {
+        let bob = ALICE.replace("alice", "bob");
+        let carol = ALICE.replace("alice", "carol");
+        let dave = ALICE.replace("alice", "dave");
+        let quoted = ALICE.replace("user/alice", "user/\"eve");
+        let nul = ALICE.replace("alice", "ma\0llory");
+        let text = csv(&[ROOT, &quoted, &bob, &carol, &nul, &dave]).replace('\n', "\r\n");
+        let r = parse_csv("f.csv", "h", text.as_bytes()).unwrap();
+        let users: Vec<(&str, u64)> = r.rows.iter().map(|row| (row.user.as_str(), row.line)).collect();
+        assert_eq!(users, [("<root_account>", 2), ("bob", 4), ("carol", 5), ("dave", 7)]);
+        assert_eq!((r.records_read, r.records_rejected), (6, 2));
+        let named: Vec<(&str, &str)> =
+            r.diagnostics.iter().map(|d| (d.locator.as_deref().unwrap_or(""), d.message.as_str())).collect();
+        assert!(named[0].0 == "line 3" && named[0].1.contains("unbalanced quote"), "{named:?}");
+        assert!(named[1].0 == "line 6" && named[1].1.contains("NUL byte"), "{named:?}");
+        assert_eq!(r.content_digest, content_digest(text.as_bytes()));
     }
 }
