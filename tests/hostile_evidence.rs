@@ -118,3 +118,40 @@ fn a_repeated_records_key_is_a_diagnostic_and_its_records_are_read() {
     let repeated = diagnostics.iter().find(|(_, l, _)| l == "key \"Records\"").expect("a diagnostic on Records");
     assert!(repeated.2.contains("occurs 2 times"), "{repeated:?}");
 }
+
+#[test]
+fn a_planted_future_date_in_a_csv_report_does_not_move_the_as_of_or_flip_root_recent_use() {
+    let (findings, _, _, _, _) = analyze(&[&hostile("planted-future")], &[]);
+    // Root signed in on 2026-09-10, 15 days before the newest real date (2026-09-25): recent use.
+    assert_eq!(status_of(&findings, "aws.iam.root_recent_use", "arn:aws:iam::210987654321:root"), "fail");
+    let notes = notes(&findings);
+    assert!(
+        notes.iter().any(|n| n.contains("measured from 2026-09-25T09:00:00Z, the newest timestamp in the report")),
+        "{notes:?}"
+    );
+    let outliers = notes.iter().find(|n| n.contains("not taken as its as-of")).expect("an outlier note");
+    assert!(outliers.contains("line 5 (9999-12-31T00:00:00Z)"), "{outliers}");
+    let diagnostics = diagnostics(&findings);
+    assert!(diagnostics.iter().any(|(f, l, m)| f.ends_with("_credential_report.csv")
+        && l == "line 5"
+        && m.starts_with("9999-12-31T00:00:00Z lies more than 366 days after every other date")));
+}
+
+#[test]
+fn a_nul_byte_or_an_unbalanced_quote_in_a_credential_report_costs_only_its_line() {
+    let (findings, manifest, _, _, _) = analyze(&[&hostile("damaged-csv")], &[]);
+    let entry = manifest_entry(&manifest, "_credential_report.csv");
+    assert_eq!(entry["kind"], "aws.iam.credential_report (csv)");
+    assert_eq!((entry["records_read"].as_u64(), entry["records_rejected"].as_u64()), (Some(8), Some(2)));
+    // The other users are evaluated (root apart: it is not in this population).
+    let users: std::collections::BTreeSet<&str> = results(&findings)
+        .iter()
+        .filter(|r| r["check"] == "aws.iam.inactive_user")
+        .map(|r| r["resource"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(users, ["bob", "carol", "erin", "frank", "grace"].into_iter().collect());
+    let diagnostics = diagnostics(&findings);
+    let at = |line: &str| diagnostics.iter().find(|(_, l, _)| l == line).map(|d| d.2.clone()).unwrap_or_default();
+    assert!(at("line 3").contains("unbalanced quote"), "{diagnostics:?}");
+    assert!(at("line 6").contains("NUL byte"), "{diagnostics:?}");
+}

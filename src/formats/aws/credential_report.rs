@@ -91,7 +91,10 @@ pub(crate) struct CredentialReport {
     /// `line` for a CSV file, `Content line` for CSV carried inside JSON.
     pub locator_prefix: &'static str,
     pub generated_time: Option<Instant>,
+    /// The newest timestamp that is not an outlier: what stands in for a generation time.
     pub newest_timestamp: Option<Instant>,
+    /// Timestamps far after every other date in the report (line, instant), never taken as an as-of.
+    pub timestamp_outliers: Vec<(u64, Instant)>,
     /// SHA-256 of the CSV text with BOM and line-ending differences removed: the same report
     /// exported twice (CSV and JSON) has the same digest.
     pub content_digest: String,
@@ -322,6 +325,7 @@ fn parse_report_csv(
         locator_prefix,
         generated_time,
         newest_timestamp: None,
+        timestamp_outliers: Vec::new(),
         content_digest: digest,
         account: None,
         rows: Vec::new(),
@@ -413,7 +417,16 @@ fn parse_report_csv(
         }
     }
 
-    report.newest_timestamp = report.rows.iter().flat_map(CredentialRow::timestamps).max();
+    (report.newest_timestamp, report.timestamp_outliers) = plausible_newest(&report.rows);
+    for (line, t) in &report.timestamp_outliers {
+        report.diagnostics.push(here(
+            format!("{locator_prefix} {line}"),
+            format!(
+                "{} lies more than {OUTLIER_GAP_DAYS} days after every other date in the report: not taken as the report's date",
+                format_instant(*t)
+            ),
+        ));
+    }
     let mut accounts: Vec<&str> = report.rows.iter().map(|r| r.account.as_str()).collect();
     accounts.sort_unstable();
     accounts.dedup();
@@ -466,6 +479,36 @@ fn set_aside_damaged_lines(content: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<(
     }
     out.extend_from_slice(&content[at..]);
     (std::borrow::Cow::Owned(out), damaged.into_iter().map(|(line, _, problem)| (line, problem)).collect())
+}
+
+/// A newest date more than this many days after every other date of a report is an outlier: a year
+/// of total silence on every credential but one is rarer than a mistyped or planted date.
+const OUTLIER_GAP_DAYS: i64 = 366;
+
+/// The newest timestamp of a report that is not an outlier, and the outliers: taken from the top, the
+/// dates that lie more than [`OUTLIER_GAP_DAYS`] after every date below them, as long as they are
+/// a small minority (at most one in ten, one at least). A planted `password_last_used = 9999-12-31`
+/// beside real dates must not become the as-of: every age would be measured from it, and root's use
+/// last week would look ancient.
+fn plausible_newest(rows: &[CredentialRow]) -> (Option<Instant>, Vec<(u64, Instant)>) {
+    let mut dated: Vec<(Instant, u64)> =
+        rows.iter().flat_map(|row| row.timestamps().map(move |t| (t, row.line))).collect();
+    dated.sort_by(|a, b| b.cmp(a));
+    let mut distinct: Vec<Instant> = dated.iter().map(|(t, _)| *t).collect();
+    distinct.dedup();
+    let limit = (distinct.len() / 10).max(1).min(distinct.len().saturating_sub(1));
+    let cut = (0..limit).rev().find(|&i| crate::timefmt::age_days(distinct[i], distinct[i + 1]) > OUTLIER_GAP_DAYS);
+    match cut {
+        Some(i) => {
+            let newest = distinct[i + 1];
+            let mut outliers: Vec<(u64, Instant)> =
+                dated.iter().filter(|(t, _)| *t > newest).map(|(t, line)| (*line, *t)).collect();
+            outliers.sort();
+            outliers.dedup();
+            (Some(newest), outliers)
+        }
+        None => (distinct.first().copied(), Vec::new()),
+    }
 }
 
 /// 1-based line of a byte offset, counting forward from the last offset asked about.
