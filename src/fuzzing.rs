@@ -120,7 +120,7 @@ pub fn cloudtrail_log(data: &[u8]) -> [Counts; 2] {
         let summary = cloudtrail_log::read(data, shape, &mut |record| tally.add(record));
         let aggregate = tally.finish();
         let in_cells: u64 = aggregate.cells.values().map(|c| c.records).sum();
-        let skipped = aggregate.undated + aggregate.outside_period + aggregate.duplicates;
+        let skipped = aggregate.undated + aggregate.implausible + aggregate.outside_period + aggregate.duplicates;
         Counts {
             read: summary.records + summary.not_records,
             rejected: summary.not_records + skipped as usize,

@@ -63,6 +63,12 @@ pub(crate) fn format_day(t: Instant) -> String {
     t.format("%Y-%m-%d").to_string()
 }
 
+/// The longest observation period gapscope accepts or derives: ten years (3,660 days). A SOC 2
+/// Type II period is 3 to 12 months; every account × region × day of the period is a row of
+/// coverage.csv and a cell of the report's heat map, so an unbounded period (`0001-01-01..9999-12-31`,
+/// 3.65 million days) would cost gigabytes for no evidence.
+pub(crate) const MAX_PERIOD_DAYS: i64 = 3660;
+
 /// An observation period of whole UTC days, both ends inclusive (`--period FROM..TO`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Period {
@@ -81,6 +87,13 @@ impl Period {
         let (from, to) = (day(from)?, day(to)?);
         if from > to {
             return Err(format!("--period starts ({from}) after it ends ({to})"));
+        }
+        let days = (to - from).num_days() + 1;
+        if days > MAX_PERIOD_DAYS {
+            return Err(format!(
+                "{from}..{to} spans {days} days; an observation period may span at most {MAX_PERIOD_DAYS} days \
+                 (10 years): analyse a shorter period, or one run per period"
+            ));
         }
         Ok(Period { from, to })
     }
@@ -176,5 +189,13 @@ mod tests {
         assert_eq!(parse_source_date_epoch("  "), Ok(None));
         assert_eq!(parse_source_date_epoch("0"), Ok(Some(t("1970-01-01T00:00:00Z"))));
         assert_eq!(parse_source_date_epoch("1790000000\n"), Ok(Some(t("2026-09-21T14:13:20Z"))));
+    }
+
+    #[test]
+    fn a_period_longer_than_ten_years_is_refused() {
+        let e = Period::parse("0001-01-01..9999-12-31").unwrap_err();
+        assert!(e.contains("spans 3652059 days") && e.contains("at most 3660 days"), "{e}");
+        assert!(Period::parse("2016-01-01..2026-01-07").is_ok());
+        assert!(Period::parse("2016-01-01..2026-01-08").is_err());
     }
 }

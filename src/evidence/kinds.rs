@@ -478,9 +478,30 @@ fn read_log(r: &Reading<'_>, shape: Shape) -> Read {
     let mut tally = Tally::new(r.path, context.clone(), r.dedupe, r.scope.period);
     let summary = cloudtrail_log::read(r.content, shape, &mut |record| tally.add(record));
     let span = tally.span();
+    let implausible = tally.implausible().to_vec();
     let tally = tally.finish();
-    let mut read =
-        Read::counted(label, summary.records + summary.not_records, summary.not_records + tally.undated as usize);
+    let rejected = summary.not_records + tally.undated as usize + tally.implausible as usize;
+    let mut read = Read::counted(label, summary.records + summary.not_records, rejected);
+    for record in &implausible {
+        read.diagnostics.push(Diagnostic::new(
+            r.path,
+            Some(format!("record {}", record.record)),
+            format!(
+                "eventTime {:?} is {}: the record is not counted and does not size the period",
+                record.event_time, record.why
+            ),
+        ));
+    }
+    if tally.implausible as usize > implausible.len() {
+        read.diagnostics.push(Diagnostic::new(
+            r.path,
+            None,
+            format!(
+                "{} more records have an eventTime that cannot be true: not counted",
+                tally.implausible as usize - implausible.len()
+            ),
+        ));
+    }
     if summary.not_records > 0 {
         read.diagnostics.push(Diagnostic::new(
             r.path,
@@ -488,6 +509,16 @@ fn read_log(r: &Reading<'_>, shape: Shape) -> Read {
             format!(
                 "{} elements are not CloudTrail records (not objects, or events without a record): not counted",
                 summary.not_records
+            ),
+        ));
+    }
+    for (key, times) in &summary.duplicate_keys {
+        read.diagnostics.push(Diagnostic::new(
+            r.path,
+            Some(format!("key \"{key}\"")),
+            format!(
+                "the top-level key \"{key}\" occurs {times} times: JSON readers disagree on which copy counts, \
+                 so the records of every copy are read; a file CloudTrail delivered never repeats a key"
             ),
         ));
     }

@@ -25,6 +25,10 @@ pub(crate) struct AssessedReport {
     pub report: CredentialReport,
     pub as_of: Instant,
     pub as_of_source: AsOfSource,
+    /// The newest timestamp that is not an outlier (the report's `newest_timestamp`).
+    pub newest: Option<Instant>,
+    /// Timestamps far after every other date in the report (line, instant): never an as-of.
+    pub outliers: Vec<(u64, Instant)>,
 }
 
 /// A report that was read but not used, and why.
@@ -102,18 +106,19 @@ pub(crate) fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<In
 impl AssessedReport {
     /// The report's own reference time, independent of `--as-of`.
     fn own_time(&self) -> Option<Instant> {
-        self.report.generated_time.or(self.report.newest_timestamp)
+        self.report.generated_time.or(self.newest)
     }
 }
 
 fn assess(report: CredentialReport, as_of_override: Option<Instant>) -> AssessedReport {
-    let (as_of, as_of_source) = match (as_of_override, report.generated_time, report.newest_timestamp) {
+    let (newest, outliers) = (report.newest_timestamp, report.timestamp_outliers.clone());
+    let (as_of, as_of_source) = match (as_of_override, report.generated_time, newest) {
         (Some(t), _, _) => (t, AsOfSource::Override),
         (None, Some(t), _) => (t, AsOfSource::GeneratedTime),
         (None, None, Some(t)) => (t, AsOfSource::NewestTimestamp),
         (None, None, None) => (Instant::default(), AsOfSource::Undated),
     };
-    AssessedReport { report, as_of, as_of_source }
+    AssessedReport { report, as_of, as_of_source, newest, outliers }
 }
 
 fn time_notes(assessed: &AssessedReport) -> Vec<String> {
@@ -122,18 +127,42 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
     let as_of = format_instant(assessed.as_of);
     let account = report.account.as_deref().unwrap_or("unknown account");
     match assessed.as_of_source {
-        AsOfSource::NewestTimestamp => notes.push(format!(
-            "{}: ages for account {account} are measured from {as_of}, the newest timestamp in the report, because the report does not say when it was generated; pass --as-of to measure from another date",
-            report.file
-        )),
+        AsOfSource::NewestTimestamp => {
+            notes.push(format!(
+                "{}: ages for account {account} are measured from {as_of}, the newest timestamp in the report, because the report does not say when it was generated; pass --as-of to measure from another date",
+                report.file
+            ));
+            if !assessed.outliers.is_empty() {
+                let shown: Vec<String> = assessed
+                    .outliers
+                    .iter()
+                    .take(5)
+                    .map(|(line, t)| format!("{} ({})", report.locator(*line), format_instant(*t)))
+                    .collect();
+                notes.push(format!(
+                    "{}: {} timestamp(s) lie more than {SUSPICIOUS_GAP_DAYS} days after every other date in the report and are not taken as its as-of: {}; if they are real, pass --as-of",
+                    report.file,
+                    assessed.outliers.len(),
+                    shown.join(", ")
+                ));
+            }
+        }
         AsOfSource::Undated => {
-            notes.push(format!("{}: the report for account {account} holds no date, so no age could be measured", report.file));
+            notes.push(format!(
+                "{}: the report for account {account} holds no date, so no age could be measured",
+                report.file
+            ));
             return notes;
         }
-        AsOfSource::Override => notes.push(format!("{}: ages for account {account} are measured from --as-of {as_of}", report.file)),
+        AsOfSource::Override => {
+            notes.push(format!("{}: ages for account {account} are measured from --as-of {as_of}", report.file))
+        }
         AsOfSource::GeneratedTime => {
-            notes.push(format!("{}: ages for account {account} are measured from its GeneratedTime {as_of}", report.file));
-            if let Some(newest) = report.newest_timestamp {
+            notes.push(format!(
+                "{}: ages for account {account} are measured from its GeneratedTime {as_of}",
+                report.file
+            ));
+            if let Some(newest) = assessed.newest {
                 let gap = age_days(assessed.as_of, newest);
                 if gap > SUSPICIOUS_GAP_DAYS {
                     notes.push(format!(
@@ -218,5 +247,26 @@ mod tests {
         let a = assemble(vec![r], early);
         assert_eq!(a.facts.credential_reports[0].as_of_source, AsOfSource::Override);
         assert!(a.notes[1].contains("row(s) hold dates after the as-of"), "{:?}", a.notes);
+    }
+
+    #[test]
+    fn a_planted_future_date_does_not_become_the_as_of() {
+        let root = "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00Z,not_supported,2026-09-20T00:00:00Z,true";
+        let planted = "p,arn:aws:iam::111111111111:user/p,2026-01-01T00:00:00Z,true,9999-12-31T00:00:00Z,true";
+        let a = assemble(vec![report("r.csv", &[root, A1, planted], None)], None);
+        let assessed = &a.facts.credential_reports[0];
+        assert_eq!(assessed.as_of, parse_timestamp("2026-09-20T00:00:00Z").unwrap());
+        assert_eq!(assessed.outliers, [(4, parse_timestamp("9999-12-31T00:00:00Z").unwrap())]);
+        assert!(
+            a.notes.iter().any(|n| n.contains("1 timestamp(s) lie more than 366 days after every other date")
+                && n.contains("line 4 (9999-12-31T00:00:00Z)")),
+            "{:?}",
+            a.notes
+        );
+        // A newest date a few months after the rest is real activity, not an outlier.
+        let recent = "q,arn:aws:iam::111111111111:user/q,2026-01-01T00:00:00Z,true,2027-03-01T00:00:00Z,true";
+        let a = assemble(vec![report("r.csv", &[root, A1, recent], None)], None);
+        assert_eq!(a.facts.credential_reports[0].as_of, parse_timestamp("2027-03-01T00:00:00Z").unwrap());
+        assert!(a.facts.credential_reports[0].outliers.is_empty());
     }
 }

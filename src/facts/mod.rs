@@ -94,6 +94,7 @@ impl Collected {
         let mut assembly = assemble(self.reports, as_of_override);
         assembly.notes.extend(cloudtrail::facts::counting_notes(&records, period));
         assembly.facts.cloudtrail = CloudTrailFacts::new(records, self.cloudtrail, period);
+        assembly.notes.extend(assembly.facts.cloudtrail.notes.iter().cloned());
         assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
         assembly.facts.entra = entra::EntraFacts::new(self.entra, as_of_override, period);
         assembly.notes.extend(assembly.facts.entra.notes());

@@ -8,6 +8,76 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
+/// The first key written twice in one object of a JSON text, with its path (`logFiles[0].hashValue`).
+/// `serde_json::Value` keeps the last copy silently and other readers keep the first, so a file that
+/// repeats a key means different things to different tools: the parsers that build a `Value` ask
+/// this first. Invalid JSON gives `None` (the parse that follows reports it).
+pub(crate) fn first_duplicate_key(text: &[u8]) -> Option<String> {
+    use serde::de::Deserializer as _;
+    let mut found = None;
+    let mut de = serde_json::Deserializer::from_slice(strip_bom(text));
+    let _ = de.deserialize_any(DuplicateKeys { path: String::new(), found: &mut found });
+    found
+}
+
+struct DuplicateKeys<'f> {
+    path: String,
+    found: &'f mut Option<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for DuplicateKeys<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for DuplicateKeys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
+            if !keys.insert(key) && self.found.is_none() {
+                *self.found = Some(path.clone());
+            }
+            map.next_value_seed(DuplicateKeys { path, found: &mut *self.found })?;
+        }
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while seq
+            .next_element_seed(DuplicateKeys { path: format!("{}[{i}]", self.path), found: &mut *self.found })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
 /// How a JSON value is named in error messages ("is a string, expected a list").
 pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
@@ -20,10 +90,15 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Content that is not text: a NUL byte, or invalid UTF-8 with too few printable bytes.
+/// Content that is not text: control bytes (NUL among them) beyond a stray one (more than one in a
+/// hundred of the first 4 KiB, plus one; UTF-16 text and binary formats have far more), or invalid
+/// UTF-8 with too few printable bytes. One NUL in a CSV is damage to one line, which its parser
+/// names; it does not make the file binary.
 pub(crate) fn looks_binary(text: &[u8]) -> bool {
     let sample = &text[..text.len().min(4096)];
-    text.contains(&0) || std::str::from_utf8(sample).is_err() && !looks_mostly_text(sample)
+    let controls =
+        sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f).count();
+    controls > 1 + sample.len() / 100 || std::str::from_utf8(sample).is_err() && !looks_mostly_text(sample)
 }
 
 fn looks_mostly_text(sample: &[u8]) -> bool {
@@ -119,5 +194,24 @@ mod tests {
         assert_eq!(strip_bom(b"{}"), b"{}");
         assert_eq!(json_kind(&serde_json::json!("x")), "a string");
         assert_eq!(json_kind(&serde_json::json!([1])), "an array");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_found_with_its_path() {
+        assert_eq!(first_duplicate_key(br#"{"a":1,"b":{"c":[{"d":1,"d":2}]}}"#).as_deref(), Some("b.c[0].d"));
+        assert_eq!(first_duplicate_key(b"\xEF\xBB\xBF{\"a\":1,\"a\":2}").as_deref(), Some("a"));
+        assert_eq!(first_duplicate_key(br#"{"a":{"x":1},"b":{"x":1}}"#), None);
+        assert_eq!(first_duplicate_key(br#"{"a\u0062":1,"ab":2}"#).as_deref(), Some("ab"));
+        assert_eq!(first_duplicate_key(b"{not json"), None);
+    }
+
+    #[test]
+    fn one_nul_byte_does_not_make_a_csv_binary() {
+        let mut csv = b"user,arn,user_creation_time,password_enabled,mfa_active\n".to_vec();
+        csv.extend_from_slice(b"a\0,arn:aws:iam::111122223333:user/a,2026-01-01T00:00:00Z,true,true\n");
+        assert!(!looks_binary(&csv));
+        assert_eq!(csv_header_columns(&csv).map(|c| c.len()), Some(5));
+        assert!(looks_binary(b"\x1f\x8b\x08\0\0\0\0\0\0\x03"));
+        assert!(looks_binary("u\0s\0e\0r\0,\0a\0r\0n\0".as_bytes()));
     }
 }

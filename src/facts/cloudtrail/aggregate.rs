@@ -20,11 +20,23 @@ use crate::formats::aws::cloudtrail_log::Record;
 /// Examples kept per detection: enough for an auditor to look up, few enough to stay small.
 pub(crate) const EXAMPLES: usize = 5;
 
+/// CloudTrail was launched on 2013-11-13: an `eventTime` before November 2013 (epoch seconds of
+/// 2013-11-01T00:00:00Z) cannot be a record CloudTrail wrote, and must not stretch the period.
+pub(crate) const SERVICE_START: i64 = 1_383_264_000;
+
+/// A delivered log file holds events up to its delivery time, which its name carries to the minute
+/// (`…_20260923T2305Z_…`): a record after that time is not what CloudTrail delivered. A day of slack
+/// covers the minute truncation and any clock skew; every real and generated file the tests hold
+/// keeps its records within the minute of its name.
+const DELIVERY_SLACK: i64 = 86_400;
+
 /// Where a file sits, as far as its path tells (`AWSLogs/<account>/CloudTrail/<region>/…`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct FileContext {
     pub account: Option<String>,
     pub region: Option<String>,
+    /// The delivery time in a delivered file's name (`<account>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_…`).
+    pub delivered: Option<i64>,
 }
 
 impl FileContext {
@@ -33,23 +45,46 @@ impl FileContext {
     pub(crate) fn from_path(path: &str) -> FileContext {
         use crate::formats::aws::export_path::{is_account, looks_like_region};
         let parts: Vec<&str> = path.split(['/', '!']).collect();
+        let name = parts.last().copied().unwrap_or_default();
+        let mut fields = name.split('_');
+        let (account, service, region, stamp) = (fields.next(), fields.next(), fields.next(), fields.next());
+        let named = matches!((account, service, region), (Some(a), Some("CloudTrail"), Some(r)) if is_account(a) && looks_like_region(r));
+        let delivered = if named { stamp.and_then(delivery_time) } else { None };
         for (i, part) in parts.iter().enumerate() {
             if *part == "CloudTrail" && i >= 1 && is_account(parts[i - 1]) {
                 return FileContext {
                     account: Some(parts[i - 1].to_string()),
                     region: parts.get(i + 1).filter(|r| looks_like_region(r)).map(|r| r.to_string()),
+                    delivered,
                 };
             }
         }
-        let name = parts.last().copied().unwrap_or_default();
-        let mut fields = name.split('_');
-        match (fields.next(), fields.next(), fields.next()) {
-            (Some(account), Some("CloudTrail"), Some(region)) if is_account(account) && looks_like_region(region) => {
-                FileContext { account: Some(account.to_string()), region: Some(region.to_string()) }
+        match (named, account, region) {
+            (true, Some(account), Some(region)) => {
+                FileContext { account: Some(account.to_string()), region: Some(region.to_string()), delivered }
             }
             _ => FileContext::default(),
         }
     }
+
+    /// Why `time` cannot be the time of a record in this file, if it cannot.
+    pub(crate) fn implausible(&self, time: i64) -> Option<String> {
+        if time < SERVICE_START {
+            return Some("before CloudTrail existed (launched November 2013)".into());
+        }
+        match self.delivered {
+            Some(delivered) if time > delivered + DELIVERY_SLACK => Some(format!(
+                "after the file's own delivery time {} (in its name)",
+                crate::timefmt::format_epoch(delivered)
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// `20260923T2305Z` as epoch seconds.
+fn delivery_time(stamp: &str) -> Option<i64> {
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%MZ").ok().map(|t| t.and_utc().timestamp())
 }
 
 /// Parses `eventTime` (`2026-07-04T09:13:00Z`, optionally with fractions) to epoch seconds; other
@@ -367,6 +402,9 @@ pub(crate) struct Aggregate {
     pub conflicts: BTreeSet<String>,
     /// Records without a readable eventTime: not placed in time, not counted.
     pub undated: u64,
+    /// Records whose eventTime cannot be true (before CloudTrail existed, after their file's delivery
+    /// time): not placed in time, not counted, never sizing the period.
+    pub implausible: u64,
     /// Records outside `--period`.
     pub outside_period: u64,
     pub oldest: Option<i64>,
@@ -394,6 +432,7 @@ impl Aggregate {
         self.duplicates += other.duplicates;
         self.conflicts.extend(other.conflicts);
         self.undated += other.undated;
+        self.implausible += other.implausible;
         self.outside_period += other.outside_period;
         self.oldest = min_option(self.oldest, other.oldest);
         self.newest = self.newest.max(other.newest);
@@ -422,6 +461,17 @@ pub(crate) struct Tally<'d> {
     aggregate: Aggregate,
     /// Oldest and newest eventTime in the file, duplicates and records outside the period included.
     span: Option<(i64, i64)>,
+    /// The first records with an implausible eventTime.
+    implausible: Vec<Implausible>,
+}
+
+/// A record whose eventTime cannot be true, as the diagnostics name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Implausible {
+    /// 1-based number of the record in the file.
+    pub record: u64,
+    pub event_time: String,
+    pub why: String,
 }
 
 impl<'d> Tally<'d> {
@@ -440,7 +490,13 @@ impl<'d> Tally<'d> {
             console: HashMap::new(),
             aggregate: Aggregate::default(),
             span: None,
+            implausible: Vec::new(),
         }
+    }
+
+    /// The first [`EXAMPLES`] records whose eventTime cannot be true (the count is the aggregate's).
+    pub(crate) fn implausible(&self) -> &[Implausible] {
+        &self.implausible
     }
 
     /// Oldest and newest eventTime of the records read so far.
@@ -454,6 +510,17 @@ impl<'d> Tally<'d> {
             self.aggregate.undated += 1;
             return;
         };
+        if let Some(why) = self.context.implausible(time) {
+            self.aggregate.implausible += 1;
+            if self.implausible.len() < EXAMPLES {
+                self.implausible.push(Implausible {
+                    record: self.aggregate.records,
+                    event_time: record.event_time.get().unwrap_or_default().to_string(),
+                    why,
+                });
+            }
+            return;
+        }
         self.span = Some(match self.span {
             Some((oldest, newest)) => (oldest.min(time), newest.max(time)),
             None => (time, time),
@@ -623,6 +690,33 @@ mod tests {
         let flat = FileContext::from_path("dump/974349055189_CloudTrail_sa-east-1_20180101T0000Z_abc.json.gz");
         assert_eq!(flat.region.as_deref(), Some("sa-east-1"));
         assert_eq!(FileContext::from_path("plaso/aws_cloudtrail.json"), FileContext::default());
+        assert_eq!(flat.delivered, event_time("2018-01-01T00:00:00Z"));
+        assert_eq!(ctx.delivered, None);
+    }
+
+    #[test]
+    fn event_times_before_cloudtrail_or_after_delivery_are_not_counted() {
+        let path = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/07/04/111122223333_CloudTrail_us-east-1_20260704T1200Z_a.json.gz";
+        let dedupe = Dedupe::default();
+        let mut tally = Tally::new(path, FileContext::from_path(path), &dedupe, None);
+        let json = r#"{"Records":[
+            {"eventTime":"0001-01-01T00:00:00Z","eventID":"a"},
+            {"eventTime":"2026-07-04T11:58:00Z","eventID":"b"},
+            {"eventTime":"9999-12-31T23:59:59Z","eventID":"c"},
+            {"eventTime":"2026-07-05T11:00:00Z","eventID":"d"}]}"#;
+        read(json.as_bytes(), Shape::Records, &mut |r| tally.add(r));
+        let named: Vec<(u64, &str)> = tally.implausible().iter().map(|i| (i.record, i.event_time.as_str())).collect();
+        assert_eq!(named, [(1, "0001-01-01T00:00:00Z"), (3, "9999-12-31T23:59:59Z")]);
+        assert!(tally.implausible()[0].why.starts_with("before CloudTrail existed"));
+        assert!(tally.implausible()[1].why.contains("delivery time 2026-07-04T12:00:00Z"), "{:?}", tally.implausible());
+        // A record within the day of slack after delivery still counts.
+        assert_eq!(
+            tally.span(),
+            Some((event_time("2026-07-04T11:58:00Z").unwrap(), event_time("2026-07-05T11:00:00Z").unwrap()))
+        );
+        let aggregate = tally.finish();
+        assert_eq!((aggregate.records, aggregate.counted, aggregate.implausible), (4, 2, 2));
+        assert_eq!(aggregate.cells.len(), 2);
     }
 
     #[test]

@@ -26,12 +26,71 @@ impl ObservationPeriod {
         (date_to_day(self.from), date_to_day(self.to))
     }
 
-    /// The first..last UTC day of the records, when there are any.
+    /// The first..last UTC day of the bulk of the records ([`bulk_window`]), when there are any: a
+    /// few records dated far from the rest name themselves in a note instead of sizing the period.
     pub(crate) fn of_records(aggregate: &Aggregate) -> Option<ObservationPeriod> {
-        let first = aggregate.cells.keys().map(|(_, _, day)| *day).min()?;
-        let last = aggregate.cells.keys().map(|(_, _, day)| *day).max()?;
+        let mut per_day: BTreeMap<i32, u64> = BTreeMap::new();
+        for ((_, _, day), cell) in &aggregate.cells {
+            *per_day.entry(*day).or_default() += cell.records;
+        }
+        let (first, last) = bulk_window(&per_day)?;
         Some(ObservationPeriod { from: day_to_date(first)?, to: day_to_date(last)?, given: false })
     }
+
+    /// Whether a UTC day (days since 1970) lies in the period.
+    pub(crate) fn contains_day(&self, day: i32) -> bool {
+        let (from, to) = self.day_range();
+        (from..=to).contains(&day)
+    }
+}
+
+/// Records more than this many days from any other record form a separate cluster of dates.
+const CLUSTER_GAP_DAYS: i32 = 366;
+
+/// A separate cluster holding fewer than one in this many of the records is an outlier: a planted or
+/// mistyped date beside a real archive. Larger clusters are real evidence, and the silence between
+/// them is a gap the coverage checks must show (a real archive in the tests has 4,445 records in 2014
+/// and 13,168 in 2017-18).
+const OUTLIER_SHARE: u64 = 100;
+
+/// The inclusive first..last day of the bulk of dated evidence, from records (or sign-ins) per day:
+/// clusters of days (no silence over [`CLUSTER_GAP_DAYS`] inside one) holding fewer than 1 in
+/// [`OUTLIER_SHARE`] of the records are left out at either end, and of what remains the window of
+/// at most [`crate::timefmt::MAX_PERIOD_DAYS`] holding the most records is taken (ties go to the
+/// later). So one record in the year 9999 beside a month of real ones is outside it, and whatever the
+/// dates the span is bounded.
+pub(crate) fn bulk_window(per_day: &BTreeMap<i32, u64>) -> Option<(i32, i32)> {
+    let days: Vec<(i32, u64)> = per_day.iter().map(|(d, n)| (*d, *n)).collect();
+    let total: u64 = days.iter().map(|(_, n)| n).sum();
+    let mut clusters = Vec::new();
+    let mut start = 0;
+    while start < days.len() {
+        let mut end = start + 1;
+        while end < days.len() && days[end].0 - days[end - 1].0 <= CLUSTER_GAP_DAYS {
+            end += 1;
+        }
+        let weight: u64 = days[start..end].iter().map(|(_, n)| n).sum();
+        clusters.push((start, end, weight.saturating_mul(OUTLIER_SHARE) >= total));
+        start = end;
+    }
+    let first = clusters.iter().find(|c| c.2).map_or(0, |c| c.0);
+    let last = clusters.iter().rev().find(|c| c.2).map_or(days.len(), |c| c.1);
+    let days = &days[first..last];
+    // The heaviest window of at most `max_span` days (two pointers).
+    let max_span = crate::timefmt::MAX_PERIOD_DAYS as i32;
+    let mut best: Option<(u64, i32, i32)> = None;
+    let (mut left, mut weight) = (0, 0u64);
+    for right in 0..days.len() {
+        weight += days[right].1;
+        while days[right].0 - days[left].0 >= max_span {
+            weight -= days[left].1;
+            left += 1;
+        }
+        if best.is_none_or(|(w, _, _)| weight >= w) {
+            best = Some((weight, days[left].0, days[right].0));
+        }
+    }
+    best.map(|(_, first, last)| (first, last))
 }
 
 /// One account/region over the period: the `coverage[]` entry.
@@ -223,5 +282,31 @@ mod tests {
             text,
             "account,region,day,records,files\n'=1+1,'@SUM(A1),2026-07-01,3,1\n111122223333,'-2,2026-07-01,3,1\n"
         );
+    }
+
+    fn bulk(days: &[(&str, u64)]) -> Option<(String, String)> {
+        let per_day: BTreeMap<i32, u64> = days.iter().map(|(d, n)| (day(d), *n)).collect();
+        bulk_window(&per_day).map(|(a, b)| (format_day(a), format_day(b)))
+    }
+
+    #[test]
+    fn a_far_off_record_does_not_stretch_the_period() {
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        let month = [("2026-07-01", 400), ("2026-07-15", 400), ("2026-07-31", 400)];
+        assert_eq!(bulk(&month), pair("2026-07-01", "2026-07-31"));
+        let planted = [month.as_slice(), &[("9999-12-31", 1), ("0001-01-01", 1), ("2031-01-01", 3)]].concat();
+        assert_eq!(bulk(&planted), pair("2026-07-01", "2026-07-31"));
+        // Two real clusters years apart: the silence between them is a gap to show, not an outlier.
+        let real = [("2014-05-10", 2), ("2014-09-26", 4443), ("2017-06-01", 11421), ("2018-05-09", 149)];
+        assert_eq!(bulk(&real), pair("2014-05-10", "2018-05-09"));
+        // Two lone dates: the later, never a span of millennia.
+        assert_eq!(bulk(&[("0001-01-01", 1), ("9999-12-31", 1)]), pair("9999-12-31", "9999-12-31"));
+        // A chain of dates less than a year apart is still bounded to ten years.
+        let chain: Vec<(String, u64)> = (2014..2100).map(|y| (format!("{y}-01-01"), 1)).collect();
+        let chain: Vec<(&str, u64)> = chain.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+        let (from, to) = bulk(&chain).unwrap();
+        let span = (to.parse::<NaiveDate>().unwrap() - from.parse::<NaiveDate>().unwrap()).num_days() + 1;
+        assert!(span <= crate::timefmt::MAX_PERIOD_DAYS, "{from}..{to}");
+        assert_eq!(bulk(&[]), None);
     }
 }

@@ -41,6 +41,8 @@ pub(crate) struct CloudTrailFacts {
     pub trails: TrailSetup,
     /// Log file integrity per account/region (digests, hash chain, signatures, edited copies).
     pub integrity: Vec<Assessment>,
+    /// What an auditor must know about the period: records left outside a derived one.
+    pub notes: Vec<String>,
 }
 
 /// The CloudTrail evidence besides the records themselves.
@@ -63,8 +65,12 @@ impl CloudTrailFacts {
         let trails = TrailSetup::assemble(configs);
         let seen: Vec<LogFileSeen> = log_files.iter().filter(|f| !f.lookup_events).map(log_file_seen).collect();
         let integrity = integrity::assess(&seen, &digests, &public_keys);
+        let notes = match (given, period) {
+            (None, Some(derived)) => outlier_notes(&aggregate, &log_files, derived),
+            _ => Vec::new(),
+        };
         let mut facts =
-            CloudTrailFacts { aggregate, log_files, period, trails, integrity, ..CloudTrailFacts::default() };
+            CloudTrailFacts { aggregate, log_files, period, trails, integrity, notes, ..CloudTrailFacts::default() };
         // The archive checks judge the archive: without log records there is no archive to judge.
         if facts.aggregate.counted > 0 {
             let accounts = facts.accounts();
@@ -99,10 +105,66 @@ impl CloudTrailFacts {
         self.log_files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())).collect()
     }
 
-    /// The end of the log period: the newest record.
+    /// The end of the log period: the newest record in it. A record dated after a period derived from
+    /// the records' bulk does not move the as-of: the end of the last hour with records in it does.
     pub(crate) fn newest(&self) -> Option<Instant> {
-        self.aggregate.newest.and_then(crate::timefmt::from_epoch)
+        let newest = self.aggregate.newest?;
+        let inside = match self.period {
+            Some(period) if !period.given && !period.contains_day(super::aggregate::day_of(newest)) => {
+                let last_hour = self
+                    .aggregate
+                    .hours
+                    .values()
+                    .flatten()
+                    .filter(|h| period.contains_day(super::aggregate::day_of(*h * 3600)))
+                    .max()?;
+                newest.min(last_hour * 3600 + 3599)
+            }
+            _ => newest,
+        };
+        crate::timefmt::from_epoch(inside)
     }
+}
+
+/// Files shown by name in a note; the manifest lists the rest.
+const NAMED_FILES: usize = 5;
+
+/// Records outside a period derived from the bulk of the records: still counted as events (detections
+/// and activity see them), but not coverage, and named so an auditor can look them up.
+fn outlier_notes(aggregate: &Aggregate, log_files: &[LogFile], period: ObservationPeriod) -> Vec<String> {
+    let outside: u64 = aggregate
+        .cells
+        .iter()
+        .filter(|((_, _, day), _)| !period.contains_day(*day))
+        .map(|(_, cell)| cell.records)
+        .sum();
+    if outside == 0 {
+        return Vec::new();
+    }
+    let out = |t: Option<i64>| t.is_some_and(|t| !period.contains_day(super::aggregate::day_of(t)));
+    let files: Vec<String> = log_files
+        .iter()
+        .filter(|f| out(f.oldest) || out(f.newest))
+        .map(|f| {
+            let times: Vec<String> = [f.oldest, f.newest]
+                .into_iter()
+                .filter(|t| out(*t))
+                .flatten()
+                .map(crate::timefmt::format_epoch)
+                .collect();
+            format!("{} (eventTime {})", f.path, times.join(", "))
+        })
+        .collect();
+    let more = files.len().saturating_sub(NAMED_FILES);
+    let more = if more > 0 { format!(" and {more} more files") } else { String::new() };
+    vec![format!(
+        "CloudTrail: {outside} records are dated far from the bulk of the records and lie outside the period {}..{} \
+         derived from it; they count as events but not as coverage, and do not stretch the period: {}{more}; \
+         pass --period to judge another period",
+        period.from,
+        period.to,
+        files.iter().take(NAMED_FILES).cloned().collect::<Vec<_>>().join("; ")
+    )]
 }
 
 fn log_file_seen(file: &LogFile) -> LogFileSeen {
@@ -143,6 +205,13 @@ pub(crate) fn counting_notes(aggregate: &Aggregate, period: Option<ObservationPe
         notes.push(format!(
             "CloudTrail: {} records fall outside the period {}..{} and are not counted",
             aggregate.outside_period, p.from, p.to
+        ));
+    }
+    if aggregate.implausible > 0 {
+        notes.push(format!(
+            "CloudTrail: {} records have an eventTime that cannot be true (before CloudTrail existed, or after their log \
+             file's delivery time) and are not counted; the diagnostics name each file and record",
+            aggregate.implausible
         ));
     }
     if aggregate.undated > 0 {

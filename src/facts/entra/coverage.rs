@@ -44,8 +44,16 @@ pub(crate) fn coverage(
     tenant: &str,
     period: Option<ObservationPeriod>,
 ) -> Vec<SignInCoverage> {
+    use crate::facts::cloudtrail::aggregate::{date_to_day, day_to_date};
     let days_of = |s: &Sourced<SignIn>| s.item.time.date_naive();
-    let (Some(first), Some(last)) = (sign_ins.iter().map(days_of).min(), sign_ins.iter().map(days_of).max()) else {
+    // Without --period, the bulk of the sign-in days: one sign-in dated 9999 must not make the
+    // period (and the report's day-by-day timeline) span millennia.
+    let mut per_day: BTreeMap<i32, u64> = BTreeMap::new();
+    for s in sign_ins {
+        *per_day.entry(date_to_day(days_of(s))).or_default() += 1;
+    }
+    let bulk = crate::facts::cloudtrail::coverage::bulk_window(&per_day);
+    let Some((first, last)) = bulk.and_then(|(a, b)| Some((day_to_date(a)?, day_to_date(b)?))) else {
         return Vec::new();
     };
     let (from, to) = period.map_or((first, last), |p| (p.from, p.to));

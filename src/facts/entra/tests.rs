@@ -306,3 +306,20 @@ fn sign_in_coverage_per_kind_with_gaps_and_retention_note() {
     let notes = f.entra.notes();
     assert!(notes.iter().any(|n| n.contains("span only 5 of the 92 days")), "{notes:?}");
 }
+
+#[test]
+fn a_far_off_sign_in_does_not_stretch_the_sign_in_coverage_period() {
+    let at = |d: &str| t(&format!("{d}T10:00:00Z"));
+    let mut sign_ins: Vec<_> = (1..=20)
+        .map(|d| {
+            let day = format!("2026-09-{d:02}");
+            sign_in(&d.to_string(), "a@x", at(&day), true, AuthRequirement::MultiFactor, "Browser")
+        })
+        .collect();
+    sign_ins.push(sign_in("far", "a@x", at("9999-12-31"), true, AuthRequirement::MultiFactor, "Browser"));
+    let f = facts(vec![file("s.csv", EntraExport::SignIns(sign_ins))]);
+    let c = &f.entra.coverage[0];
+    assert_eq!(c.period, ["2026-09-01".to_string(), "2026-09-20".to_string()]);
+    assert_eq!((c.days_covered, c.days_in_period, c.sign_ins), (20, 20, 21));
+    assert_eq!(c.last, "9999-12-31T10:00:00Z");
+}

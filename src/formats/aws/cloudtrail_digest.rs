@@ -68,6 +68,8 @@ pub(crate) struct PublicKey {
 pub(crate) enum DigestError {
     #[error("{path}: invalid JSON: {message}")]
     Json { path: String, message: String },
+    #[error("{path}: the key {key} occurs twice: JSON readers disagree on which copy counts, so the file is not used")]
+    DuplicateKey { path: String, key: String },
     #[error("{path}: {field} is missing or has the wrong type")]
     Missing { path: String, field: String },
     #[error("{path}: {field} is not a timestamp: {value}")]
@@ -89,10 +91,20 @@ pub(crate) enum DigestError {
 /// The algorithm AWS documents for digest signatures; the only one verified here.
 const SIGNATURE_ALGORITHM: &str = "SHA256withRSA";
 
+/// A digest vouches for log files: one whose keys repeat (two `hashValue`s, two `logFiles`) says two
+/// things at once, and is refused rather than read one way.
+fn refuse_duplicate_keys(path: &str, content: &[u8]) -> Result<(), DigestError> {
+    match crate::formats::common::first_duplicate_key(content) {
+        Some(key) => Err(DigestError::DuplicateKey { path: path.to_string(), key }),
+        None => Ok(()),
+    }
+}
+
 /// Parses a digest file's uncompressed JSON. `path` names the file in errors.
 pub(crate) fn parse(path: &str, content: &[u8]) -> Result<Digest, DigestError> {
     let root: Value = serde_json::from_slice(strip_bom(content))
         .map_err(|e| DigestError::Json { path: path.to_string(), message: e.to_string() })?;
+    refuse_duplicate_keys(path, content)?;
     let fields = Fields { path, prefix: String::new() };
     let object = root.as_object().ok_or_else(|| fields.missing("digestStartTime"))?;
     let entries = object.get("logFiles").and_then(Value::as_array).ok_or_else(|| fields.missing("logFiles"))?;
@@ -226,6 +238,7 @@ impl DigestObjectName {
 pub(crate) fn parse_public_keys(path: &str, content: &[u8]) -> Result<Vec<PublicKey>, DigestError> {
     let root: Value = serde_json::from_slice(strip_bom(content))
         .map_err(|e| DigestError::Json { path: path.to_string(), message: e.to_string() })?;
+    refuse_duplicate_keys(path, content)?;
     let body = match root.get("data") {
         Some(data @ Value::Object(_)) if root.get("status_code").is_some() => data,
         _ => &root,
@@ -415,6 +428,21 @@ mod tests {
         assert_eq!(signing_string(&d, hash).as_bytes(), expected.as_bytes());
         let chained = parse("d.json", digest_json(r#""6e8540b83c3a""#).as_bytes()).unwrap();
         assert!(signing_string(&chained, hash).ends_with(&format!("\n{hash}\n6e8540b83c3a")));
+    }
+
+    #[test]
+    fn a_digest_or_key_list_repeating_a_key_is_refused() {
+        let twice = digest_json("null").replace(r#""logFiles":[]"#, r#""logFiles":[],"logFiles":[]"#);
+        let message = parse("ev/d.json", twice.as_bytes()).unwrap_err().to_string();
+        assert!(message.starts_with("ev/d.json: the key logFiles occurs twice"), "{message}");
+        let nested = digest_json("null").replace(
+            r#""logFiles":[]"#,
+            r#""logFiles":[{"s3Bucket":"b","s3Object":"o","hashValue":"00","hashValue":"11"}]"#,
+        );
+        let message = parse("d.json", nested.as_bytes()).unwrap_err().to_string();
+        assert!(message.contains("logFiles[0].hashValue occurs twice"), "{message}");
+        let keys = br#"{"PublicKeyList":[],"PublicKeyList":[]}"#;
+        assert!(matches!(parse_public_keys("k.json", keys), Err(DigestError::DuplicateKey { .. })));
     }
 
     #[test]

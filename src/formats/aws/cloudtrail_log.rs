@@ -315,6 +315,10 @@ pub(crate) struct ReadSummary {
     pub not_records: usize,
     /// Where reading stopped early, and why.
     pub stopped: Option<String>,
+    /// Top-level keys written more than once, with how often (`{"Records":[],"Records":[…]}`): JSON
+    /// readers disagree on which copy counts, so the records of every `Records` array are read and
+    /// the file says so.
+    pub duplicate_keys: Vec<(String, usize)>,
 }
 
 /// The shapes of CloudTrail event files gapscope reads.
@@ -330,7 +334,8 @@ pub(crate) enum Shape {
 /// trailing garbage ends the reading and is described in `stopped`; records before it were handed on.
 pub(crate) fn read(content: &[u8], shape: Shape, sink: &mut dyn FnMut(&Record)) -> ReadSummary {
     let mut summary = ReadSummary::default();
-    let mut deserializer = serde_json::Deserializer::from_slice(content);
+    // Windows tools write a byte-order mark; it is not part of the JSON.
+    let mut deserializer = serde_json::Deserializer::from_slice(crate::formats::common::strip_bom(content));
     let outcome = deserializer
         .deserialize_map(TopVisitor { shape, sink, summary: &mut summary })
         .and_then(|()| deserializer.end());
@@ -370,8 +375,13 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
             Shape::LookupEvents => "Events",
         };
         let mut found = false;
+        // Every key with its count: a repeated key is said, never silently resolved one way.
+        let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
         while let Some(key) = map.next_key::<Text>()? {
-            if key.get() == Some(wanted) && !found {
+            if let Some(name) = key.get() {
+                *seen.entry(name.to_string()).or_default() += 1;
+            }
+            if key.get() == Some(wanted) {
                 found = true;
                 map.next_value_seed(ElementsSeed {
                     shape: self.shape,
@@ -382,6 +392,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 map.next_value::<IgnoredAny>()?;
             }
         }
+        self.summary.duplicate_keys = seen.into_iter().filter(|(_, n)| *n > 1).collect();
         if found { Ok(()) } else { Err(de::Error::custom(format!("no \"{wanted}\" array"))) }
     }
 }
@@ -468,7 +479,7 @@ mod tests {
         let content = std::fs::read(path).unwrap();
         let (seen, summary) = collect(&content, Shape::Records);
         // Checked with jq: 9 records; the last two are AwsCloudTrailInsight without userIdentity or eventName.
-        assert_eq!(summary, ReadSummary { records: 9, not_records: 0, stopped: None });
+        assert_eq!(summary, ReadSummary { records: 9, not_records: 0, stopped: None, duplicate_keys: vec![] });
         assert_eq!(seen[0], (Some("StartInstances".into()), Some("IAMUser".into()), None));
         assert_eq!(seen[6].0.as_deref(), Some("UpdateTrail"));
         assert_eq!(seen[7], (None, None, Some("EXAMPLE8-9621-4d00-b913-beca2EXAMPLE".into())));
@@ -505,7 +516,7 @@ mod tests {
                 r.identity_type().map(str::to_string),
             ));
         });
-        assert_eq!(summary, ReadSummary { records: 2, not_records: 4, stopped: None });
+        assert_eq!(summary, ReadSummary { records: 2, not_records: 4, stopped: None, duplicate_keys: vec![] });
         assert_eq!(logins[0], (None, None, None, Some("a\"b".into()), None));
         assert_eq!(
             logins[1],
@@ -541,5 +552,25 @@ mod tests {
         let (seen, summary) = collect(br#"{"Records": [{"eventName": "A"}]} garbage"#, Shape::Records);
         assert_eq!((seen.len(), summary.records), (1, 1));
         assert!(summary.stopped.unwrap().contains("trailing characters"));
+    }
+
+    #[test]
+    fn a_log_with_a_byte_order_mark_keeps_its_records() {
+        let text = b"\xEF\xBB\xBF{\"Records\":[{\"eventName\":\"A\",\"eventID\":\"1\"}]}";
+        let (seen, summary) = collect(text, Shape::Records);
+        assert_eq!((seen.len(), summary.records, summary.stopped), (1, 1, None));
+        let text = b"\xEF\xBB\xBF{\"Events\":[{\"CloudTrailEvent\":\"{\\\"eventID\\\":\\\"e\\\"}\"}]}";
+        let (_, summary) = collect(text, Shape::LookupEvents);
+        assert_eq!((summary.records, summary.stopped), (1, None));
+    }
+
+    #[test]
+    fn a_repeated_records_key_is_said_and_every_array_is_read() {
+        let text = br#"{"Records":[],"eventVersion":1,"Records":[{"eventID":"1"},{"eventID":"2"}]}"#;
+        let (seen, summary) = collect(text, Shape::Records);
+        assert_eq!((seen.len(), summary.records, summary.stopped), (2, 2, None));
+        assert_eq!(summary.duplicate_keys, [("Records".to_string(), 2)]);
+        let (_, summary) = collect(br#"{"Records":[{"eventID":"1"}]}"#, Shape::Records);
+        assert!(summary.duplicate_keys.is_empty());
     }
 }

@@ -91,7 +91,10 @@ pub(crate) struct CredentialReport {
     /// `line` for a CSV file, `Content line` for CSV carried inside JSON.
     pub locator_prefix: &'static str,
     pub generated_time: Option<Instant>,
+    /// The newest timestamp that is not an outlier: what stands in for a generation time.
     pub newest_timestamp: Option<Instant>,
+    /// Timestamps far after every other date in the report (line, instant), never taken as an as-of.
+    pub timestamp_outliers: Vec<(u64, Instant)>,
     /// SHA-256 of the CSV text with BOM and line-ending differences removed: the same report
     /// exported twice (CSV and JSON) has the same digest.
     pub content_digest: String,
@@ -113,6 +116,10 @@ impl CredentialReport {
 pub(crate) enum ReportError {
     #[error("invalid JSON: {0}")]
     Json(String),
+    #[error(
+        "the key {0} occurs twice: JSON readers disagree on which copy counts (a second Content or GeneratedTime would change the report), so the file is not used"
+    )]
+    DuplicateKey(String),
     #[error("no Content field: not a get-credential-report response")]
     NoContent,
     #[error("ReportFormat is {0}, not text/csv")]
@@ -177,6 +184,9 @@ pub(crate) fn parse_csv(file: &str, sha256: &str, content: &[u8]) -> Result<Cred
 /// CSV itself (as some collectors write it).
 pub(crate) fn parse_json(file: &str, sha256: &str, content: &[u8]) -> Result<CredentialReport, ReportError> {
     let value: Value = serde_json::from_slice(strip_bom(content)).map_err(|e| ReportError::Json(e.to_string()))?;
+    if let Some(key) = crate::formats::common::first_duplicate_key(content) {
+        return Err(ReportError::DuplicateKey(key));
+    }
     let body = match value.get("data") {
         Some(data @ Value::Object(_)) if value.get("status_code").is_some() => data,
         _ => &value,
@@ -295,6 +305,9 @@ fn parse_report_csv(
     generated_time: Option<Instant>,
 ) -> Result<CredentialReport, ReportError> {
     let content = strip_bom(content);
+    let digest = content_digest(content);
+    let (content, damaged) = set_aside_damaged_lines(content);
+    let content: &[u8] = &content;
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(content);
     let header: Vec<String> = reader
         .byte_headers()
@@ -312,7 +325,8 @@ fn parse_report_csv(
         locator_prefix,
         generated_time,
         newest_timestamp: None,
-        content_digest: content_digest(content),
+        timestamp_outliers: Vec::new(),
+        content_digest: digest,
         account: None,
         rows: Vec::new(),
         records_read: 0,
@@ -335,6 +349,12 @@ fn parse_report_csv(
             format!("{locator_prefix} 1"),
             format!("column(s) {} missing: results that need them are 'unknown'", report.missing_columns.join(", ")),
         ));
+    }
+
+    for (line, problem) in damaged {
+        report.records_read += 1;
+        report.records_rejected += 1;
+        report.diagnostics.push(here(format!("{locator_prefix} {line}"), format!("{problem}; row not evaluated")));
     }
 
     let mut record = csv::ByteRecord::new();
@@ -397,7 +417,16 @@ fn parse_report_csv(
         }
     }
 
-    report.newest_timestamp = report.rows.iter().flat_map(CredentialRow::timestamps).max();
+    (report.newest_timestamp, report.timestamp_outliers) = plausible_newest(&report.rows);
+    for (line, t) in &report.timestamp_outliers {
+        report.diagnostics.push(here(
+            format!("{locator_prefix} {line}"),
+            format!(
+                "{} lies more than {OUTLIER_GAP_DAYS} days after every other date in the report: not taken as the report's date",
+                format_instant(*t)
+            ),
+        ));
+    }
     let mut accounts: Vec<&str> = report.rows.iter().map(|r| r.account.as_str()).collect();
     accounts.sort_unstable();
     accounts.dedup();
@@ -414,6 +443,72 @@ fn parse_report_csv(
         ));
     }
     Ok(report)
+}
+
+/// A credential report has one row per line and no field that spans lines or holds a NUL. A data line
+/// with an unbalanced quote would swallow the lines after it into one field (five users lost behind
+/// one stray `"`), and a NUL is damage, not data: such lines are emptied (the csv reader skips empty
+/// lines, and line numbers stay those of the file) and come back with why, so every other row is read.
+fn set_aside_damaged_lines(content: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<(u64, &'static str)>) {
+    let mut damaged = Vec::new();
+    let mut start = 0;
+    for (index, line) in content.split(|&b| b == b'\n').enumerate() {
+        let range = start..start + line.len();
+        start += line.len() + 1;
+        if index == 0 {
+            continue;
+        }
+        let problem = if line.contains(&0) {
+            "the line holds a NUL byte (damaged or not text)"
+        } else if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            "the line has an unbalanced quote (its last field would run into the lines after it)"
+        } else {
+            continue;
+        };
+        damaged.push((index as u64 + 1, range, problem));
+    }
+    if damaged.is_empty() {
+        return (std::borrow::Cow::Borrowed(content), Vec::new());
+    }
+    // The damaged lines' bytes go, their newlines stay: the lines after keep their numbers.
+    let mut out = Vec::with_capacity(content.len());
+    let mut at = 0;
+    for (_, range, _) in &damaged {
+        out.extend_from_slice(&content[at..range.start]);
+        at = range.end;
+    }
+    out.extend_from_slice(&content[at..]);
+    (std::borrow::Cow::Owned(out), damaged.into_iter().map(|(line, _, problem)| (line, problem)).collect())
+}
+
+/// A newest date more than this many days after every other date of a report is an outlier: a year
+/// of total silence on every credential but one is rarer than a mistyped or planted date.
+const OUTLIER_GAP_DAYS: i64 = 366;
+
+/// The newest timestamp of a report that is not an outlier, and the outliers: taken from the top, the
+/// dates that lie more than [`OUTLIER_GAP_DAYS`] after every date below them, as long as they are
+/// a small minority (at most one in ten, one at least). A planted `password_last_used = 9999-12-31`
+/// beside real dates must not become the as-of: every age would be measured from it, and root's use
+/// last week would look ancient.
+fn plausible_newest(rows: &[CredentialRow]) -> (Option<Instant>, Vec<(u64, Instant)>) {
+    let mut dated: Vec<(Instant, u64)> =
+        rows.iter().flat_map(|row| row.timestamps().map(move |t| (t, row.line))).collect();
+    dated.sort_by(|a, b| b.cmp(a));
+    let mut distinct: Vec<Instant> = dated.iter().map(|(t, _)| *t).collect();
+    distinct.dedup();
+    let limit = (distinct.len() / 10).max(1).min(distinct.len().saturating_sub(1));
+    let cut = (0..limit).rev().find(|&i| crate::timefmt::age_days(distinct[i], distinct[i + 1]) > OUTLIER_GAP_DAYS);
+    match cut {
+        Some(i) => {
+            let newest = distinct[i + 1];
+            let mut outliers: Vec<(u64, Instant)> =
+                dated.iter().filter(|(t, _)| *t > newest).map(|(t, line)| (*line, *t)).collect();
+            outliers.sort();
+            outliers.dedup();
+            (Some(newest), outliers)
+        }
+        None => (distinct.first().copied(), Vec::new()),
+    }
 }
 
 /// 1-based line of a byte offset, counting forward from the last offset asked about.
@@ -725,5 +820,31 @@ mod tests {
         assert_eq!(parse_json("f", "h", br#"{"ReportFormat": "text/csv"}"#).unwrap_err(), ReportError::NoContent);
         let null = parse_json("f", "h", br#"{"Content": null, "ReportFormat": "text/csv"}"#).unwrap_err();
         assert!(null.to_string().contains("Content is null, not text"), "{null}");
+    }
+
+    #[test]
+    fn a_json_report_repeating_a_key_is_refused() {
+        let twice =
+            br#"{"Content": "x", "GeneratedTime": "2026-01-01T00:00:00Z", "GeneratedTime": "9999-12-31T00:00:00Z"}"#;
+        assert_eq!(parse_json("f", "h", twice).unwrap_err(), ReportError::DuplicateKey("GeneratedTime".into()));
+    }
+
+    #[test]
+    fn a_nul_byte_or_an_unbalanced_quote_costs_only_its_line() {
+        let bob = ALICE.replace("alice", "bob");
+        let carol = ALICE.replace("alice", "carol");
+        let dave = ALICE.replace("alice", "dave");
+        let quoted = ALICE.replace("user/alice", "user/\"eve");
+        let nul = ALICE.replace("alice", "ma\0llory");
+        let text = csv(&[ROOT, &quoted, &bob, &carol, &nul, &dave]).replace('\n', "\r\n");
+        let r = parse_csv("f.csv", "h", text.as_bytes()).unwrap();
+        let users: Vec<(&str, u64)> = r.rows.iter().map(|row| (row.user.as_str(), row.line)).collect();
+        assert_eq!(users, [("<root_account>", 2), ("bob", 4), ("carol", 5), ("dave", 7)]);
+        assert_eq!((r.records_read, r.records_rejected), (6, 2));
+        let named: Vec<(&str, &str)> =
+            r.diagnostics.iter().map(|d| (d.locator.as_deref().unwrap_or(""), d.message.as_str())).collect();
+        assert!(named[0].0 == "line 3" && named[0].1.contains("unbalanced quote"), "{named:?}");
+        assert!(named[1].0 == "line 6" && named[1].1.contains("NUL byte"), "{named:?}");
+        assert_eq!(r.content_digest, content_digest(text.as_bytes()));
     }
 }
