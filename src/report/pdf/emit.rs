@@ -14,11 +14,16 @@ use sha2::{Digest, Sha256};
 use crate::report::document::Document;
 
 use super::RenderError;
-use super::fonts::{FontKind, Fonts};
+use super::fonts::{CJK_NAME, FontKind, Fonts};
 use super::layout::{PAGE_H, Page, Prim, Rgb};
 
-const FACES: [(FontKind, &str, &str); 2] =
-    [(FontKind::Regular, "F1", "DejaVuSans"), (FontKind::Bold, "F2", "DejaVuSans-Bold")];
+/// Each face's resource name and font name. The CJK face is embedded only in a report that draws
+/// a character with it, so every other report's bytes stay as they were.
+const FACES: [(FontKind, &str, &str); 3] = [
+    (FontKind::Regular, "F1", "DejaVuSans"),
+    (FontKind::Bold, "F2", "DejaVuSans-Bold"),
+    (FontKind::Cjk, "F3", CJK_NAME),
+];
 
 fn font_id(kind: FontKind) -> FontId {
     let name = FACES.iter().find(|(k, _, _)| *k == kind).map_or("F1", |(_, id, _)| id);
@@ -56,7 +61,8 @@ pub(super) fn write(
         if used.is_empty() {
             continue;
         }
-        let bytes = fonts.face(kind).subset(name, &used)?;
+        let face = fonts.face(kind).ok_or(RenderError::Font { font: name, reason: "cannot be loaded".to_string() })?;
+        let bytes = face.subset(name, &used)?;
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| RenderError::Font { font: name, reason: format!("subset does not parse: {warnings:?}") })?;
