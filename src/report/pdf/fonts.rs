@@ -49,6 +49,15 @@ pub(super) fn placeholder(c: char) -> String {
     format!("[U+{:04X}]", u32::from(c))
 }
 
+/// Format characters (Unicode category Cf) that draw nothing but change identity or direction:
+/// soft hyphen, zero-width spaces and joiners, direction controls, word joiner and invisible
+/// operators, the BOM, interlinear annotation, tag characters.
+fn invisible_format(c: char) -> bool {
+    script::is_bidi_control(c)
+        || matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// One face's metrics, in font units.
 pub(super) struct Face {
     bytes: &'static [u8],
@@ -178,8 +187,12 @@ impl Fonts {
     }
 
     /// The face that draws `c` when `kind` is asked for: `kind` itself, else the CJK face, else
-    /// none (a placeholder).
+    /// none (a placeholder). Invisible format characters are always placeholders: drawn as the
+    /// nothing their glyph is, they would make "admin" and "adm\u{200B}in" look alike.
     pub(super) fn drawn_by(&self, kind: FontKind, c: char) -> Option<FontKind> {
+        if invisible_format(c) {
+            return None;
+        }
         if self.face(kind).is_some_and(|f| f.has(c)) {
             return Some(kind);
         }
@@ -302,6 +315,14 @@ mod tests {
         let measured = fonts.width(FontKind::Regular, "a\u{1F680}\u{1F980}b", 10.0);
         assert!((drawn - measured).abs() < 0.001, "drawn {drawn} measured {measured}");
         assert_eq!(placeholder('\u{7}'), "[U+0007]");
+    }
+
+    #[test]
+    fn invisible_characters_in_a_name_are_shown_as_placeholders() {
+        let fonts = Fonts::load().unwrap();
+        let runs = fonts.runs(FontKind::Regular, "adm\u{200B}in \u{202E}nimda");
+        let texts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.placeholder)).collect();
+        assert_eq!(texts, [("adm", false), ("[U+200B]", true), ("in ", false), ("[U+202E]", true), ("nimda", false)]);
     }
 
     #[test]

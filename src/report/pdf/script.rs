@@ -199,14 +199,35 @@ fn has_rtl(text: &str) -> bool {
     })
 }
 
-/// One line (no line breaks) in the order its characters are placed left to right. Left-to-right
+/// The explicit direction controls: embeddings, overrides, isolates and marks. Evidence must not
+/// steer the layout with them (a right-to-left override turns "nimda" into what reads as
+/// "admin"), so [`visual`] ignores them and the fonts draw them as placeholders.
+pub(super) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One line (no line breaks) in the order its characters are placed left to right, by the
+/// implicit rules only: explicit direction controls count as neutral characters. Left-to-right
 /// text comes back unchanged.
 pub(super) fn visual(line: &str) -> String {
     if !has_rtl(line) {
         return line.to_string();
     }
-    let info = BidiInfo::new(line, Some(Level::ltr()));
-    info.paragraphs.iter().map(|para| info.reorder_line(para, para.range.clone())).collect()
+    let chars: Vec<char> = line.chars().collect();
+    // U+FFFC (an Other Neutral) stands in for each control, so levels are per character of `line`.
+    let neutral: String = chars.iter().map(|&c| if is_bidi_control(c) { '\u{FFFC}' } else { c }).collect();
+    let info = BidiInfo::new(&neutral, Some(Level::ltr()));
+    let mut out = String::with_capacity(line.len());
+    for para in &info.paragraphs {
+        let per_char = info.reordered_levels_per_char(para, para.range.clone());
+        let start = neutral[..para.range.start].chars().count();
+        for i in BidiInfo::reorder_visual(&per_char) {
+            if let Some(&c) = chars.get(start + i) {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -247,6 +268,13 @@ mod tests {
     fn shaping_twice_changes_nothing() {
         let once = shape_arabic("\u{0633}\u{0644}\u{0627}\u{0645} \u{0645}\u{062D}", |_| true);
         assert_eq!(shape_arabic(&once, |_| true), once);
+    }
+
+    #[test]
+    fn bidi_override_characters_cannot_reorder_a_name() {
+        // RLO + "nimda" is shown as "admin" by a bidi-honouring renderer; here the control is inert.
+        assert_eq!(visual("\u{202E}nimda \u{05D0}"), "\u{202E}nimda \u{05D0}");
+        assert_eq!(visual("\u{05D0}\u{202E}\u{05D1}"), "\u{05D1}\u{202E}\u{05D0}");
     }
 
     #[test]
