@@ -2,7 +2,7 @@
 //! (`tests/fixtures/hostile/pdf-names/`) whose users are CJK names that differ in one ideograph, a
 //! Hangul name, names with emoji no embedded face has, an Arabic name and a 216-character name with
 //! no separator. poppler reads the PDF back: the names come back distinct, the emoji as their code
-//! points, and every word sits inside the page's margins. Skips with a message without poppler.
+//! points, the Arabic name as its letters, and every word sits inside the page's margins. Skips with a message without poppler.
 
 use std::path::Path;
 use std::process::Command;
@@ -47,8 +47,8 @@ fn cjk_user_names_come_back_distinct_and_missing_glyphs_as_code_points() {
     }
     // The old fallback drew every such character as `?`, so 田中太郎 and 田中次郎 both read `????`.
     assert!(!text.contains("??"), "a name came out as question marks");
-    // Arabic is drawn joined (presentation forms): every letter of محمد comes back in some form.
-    assert!(text.contains('\u{FEE3}') && text.contains('\u{FEAA}'), "محمد is not drawn with joined forms");
+    // Arabic is drawn joined (presentation forms) and reads back as the letters the evidence has.
+    assert!(text.contains("محمد"), "محمد does not read back");
 }
 
 #[test]

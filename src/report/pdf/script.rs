@@ -190,6 +190,20 @@ pub(super) fn shape_arabic(text: &str, drawable: impl Fn(char) -> bool) -> Strin
     out
 }
 
+/// The letters a presentation form produced by [`shape_arabic`] stands for (a lam-alef ligature:
+/// two), so the PDF's text maps back to what the evidence said and searching for a name finds it.
+/// `None` for every other character.
+pub(super) fn letters_of(c: char) -> Option<String> {
+    if !matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}') {
+        return None;
+    }
+    if let Some(&(alef, _, _)) = LAM_ALEF.iter().find(|l| l.1 == c || l.2 == c) {
+        return Some([LAM, alef].iter().collect());
+    }
+    let &(letter, ..) = FORMS.iter().find(|f| f.0 != c && [f.1, f.2, f.3, f.4].contains(&c))?;
+    Some(letter.to_string())
+}
+
 /// Whether a line needs reordering: it holds a right-to-left character (Hebrew, Arabic, Syriac,
 /// Thaana, N'Ko and their presentation forms) or an explicit direction mark.
 fn has_rtl(text: &str) -> bool {
@@ -262,6 +276,15 @@ mod tests {
     fn forms_the_face_lacks_leave_the_letter_alone() {
         assert_eq!(shape_arabic("\u{0645}\u{062D}", |_| false), "\u{0645}\u{062D}");
         assert_eq!(shape_arabic("plain text", |_| true), "plain text");
+    }
+
+    #[test]
+    fn presentation_forms_map_back_to_their_letters() {
+        let shaped = shape_arabic("\u{0633}\u{0644}\u{0627}\u{0645}", |_| true);
+        let back: String = shaped.chars().map(|c| letters_of(c).unwrap_or_else(|| c.to_string())).collect();
+        assert_eq!(back, "\u{0633}\u{0644}\u{0627}\u{0645}");
+        assert_eq!(letters_of('a'), None);
+        assert_eq!(letters_of('\u{0645}'), None);
     }
 
     #[test]
