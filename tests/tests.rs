@@ -14,6 +14,7 @@ mod hostile_archives;
 mod hostile_cli;
 mod hostile_evidence;
 mod hostile_outputs;
+mod hostile_pdf;
 mod posture;
 mod report_large;
 mod report_pdf;

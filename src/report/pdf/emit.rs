@@ -2,23 +2,29 @@
 //! outline, metadata dated from the document (never the clock), and a document ID derived from
 //! the report id, so the same document always gives the same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{
-    Color, FontId, Mm, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+    Codepoint, Color, FontId, Mm, Op, PageAnnotId, PageAnnotation, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
 };
 use sha2::{Digest, Sha256};
 
 use crate::report::document::Document;
 
 use super::RenderError;
-use super::fonts::{FontKind, Fonts};
+use super::fonts::{CJK_NAME, FontKind, Fonts};
 use super::layout::{PAGE_H, Page, Prim, Rgb};
+use super::script;
 
-const FACES: [(FontKind, &str, &str); 2] =
-    [(FontKind::Regular, "F1", "DejaVuSans"), (FontKind::Bold, "F2", "DejaVuSans-Bold")];
+/// Each face's resource name and font name. The CJK face is embedded only in a report that draws
+/// a character with it, so every other report's bytes stay as they were.
+const FACES: [(FontKind, &str, &str); 3] = [
+    (FontKind::Regular, "F1", "DejaVuSans"),
+    (FontKind::Bold, "F2", "DejaVuSans-Bold"),
+    (FontKind::Cjk, "F3", CJK_NAME),
+];
 
 fn font_id(kind: FontKind) -> FontId {
     let name = FACES.iter().find(|(k, _, _)| *k == kind).map_or("F1", |(_, id, _)| id);
@@ -43,6 +49,7 @@ pub(super) fn write(
     info.modification_date = created;
     info.metadata_date = created;
 
+    let mut parsed_fonts = BTreeMap::new();
     for (kind, id, name) in FACES {
         let used: BTreeSet<char> = pages
             .iter()
@@ -56,7 +63,8 @@ pub(super) fn write(
         if used.is_empty() {
             continue;
         }
-        let bytes = fonts.face(kind).subset(name, &used)?;
+        let face = fonts.face(kind).ok_or(RenderError::Font { font: name, reason: "cannot be loaded".to_string() })?;
+        let bytes = face.subset(name, &used)?;
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| RenderError::Font { font: name, reason: format!("subset does not parse: {warnings:?}") })?;
@@ -65,10 +73,11 @@ pub(super) fn write(
         parsed.font_name = Some(format!("{}+{name}", subset_tag(&bytes)));
         // Our own resource names: printpdf's generated ids come from a process-wide counter and
         // would make two renders of one document differ.
+        parsed_fonts.insert(kind, parsed.clone());
         pdf.resources.fonts.map.insert(FontId(id.to_string()), PdfFont::new(parsed));
     }
 
-    pdf.pages = pages.iter().map(page).collect();
+    pdf.pages = pages.iter().map(|p| page(p, &parsed_fonts)).collect();
     for (i, (title, page)) in outline.iter().enumerate() {
         pdf.bookmarks
             .map
@@ -193,7 +202,7 @@ fn color(c: Rgb) -> Color {
 
 /// One page's content stream. Colour and font are only set when they change: a 5,000-row table
 /// would otherwise repeat them for every cell. Graphics state starts afresh on every page.
-fn page(page: &Page) -> PdfPage {
+fn page(page: &Page, parsed: &BTreeMap<FontKind, ParsedFont>) -> PdfPage {
     let mut ops = Vec::with_capacity(page.prims.len() * 4);
     let mut fill: Option<Rgb> = None;
     let mut stroke: Option<(Rgb, f32)> = None;
@@ -241,10 +250,35 @@ fn page(page: &Page) -> PdfPage {
                 }
                 set_fill(&mut ops, style.color);
                 ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(*x), pt(PAGE_H - baseline)) });
-                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::ShowText { items: text_items(text, parsed.get(&style.font)) });
                 ops.push(Op::EndTextSection);
             }
         }
     }
     PdfPage::new(Mm(210.0), Mm(297.0), ops)
+}
+
+/// A line's text for `Tj`/`TJ`: plain text, except that each Arabic presentation form is written
+/// as its glyph with the letters it stands for, which printpdf puts in the font's ToUnicode map:
+/// copying or searching the PDF then gives the evidence's letters, not presentation forms. Text
+/// without them stays one item, so such reports' bytes are as before.
+fn text_items(text: &str, font: Option<&ParsedFont>) -> Vec<TextItem> {
+    let mut items = Vec::new();
+    let mut plain = String::new();
+    for c in text.chars() {
+        let glyph = script::letters_of(c).and_then(|letters| Some((font?.lookup_glyph_index(u32::from(c))?, letters)));
+        match glyph {
+            Some((gid, letters)) => {
+                if !plain.is_empty() {
+                    items.push(TextItem::Text(std::mem::take(&mut plain)));
+                }
+                items.push(TextItem::GlyphIds(vec![Codepoint::with_cid(gid, 0.0, letters)]));
+            }
+            None => plain.push(c),
+        }
+    }
+    if !plain.is_empty() || items.is_empty() {
+        items.push(TextItem::Text(plain));
+    }
+    items
 }

@@ -1,8 +1,16 @@
-//! The embedded typeface: glyph lookup and advance widths for measuring text, and subsetting the
-//! font program to the characters a report actually uses (printpdf without its layout engine
-//! embeds whole fonts, ~1.4 MB for the two faces; a subset is a few tens of KB).
+//! The embedded typefaces: glyph lookup and advance widths for measuring text, the fallback from one
+//! face to the next per character, and subsetting each font program to the characters a report
+//! actually uses (printpdf without its layout engine embeds whole fonts, ~1.4 MB for the two DejaVu
+//! faces and 3.4 MB for the CJK one; a subset is a few tens of KB).
+//!
+//! A character is drawn with the requested DejaVu face if it has a glyph, else with Droid Sans
+//! Fallback (CJK ideographs, kana, Hangul), else as a visible `[U+XXXX]` placeholder: never as a
+//! `?` that would make two different names look the same. `assets/fonts/SOURCES.md` says where the
+//! files come from.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read as _;
+use std::sync::OnceLock;
 
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
@@ -12,12 +20,14 @@ use allsorts::tables::{FontTableProvider, HeadTable, HheaTable, HmtxTable, MaxpT
 use allsorts::tag;
 
 use super::RenderError;
+use super::script;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Drawn in place of a character the font has no glyph for, so text never silently loses a letter.
-const REPLACEMENT: char = '?';
+/// Stored gzipped (`gzip -9n`): 1.65 MB in the binary instead of 3.45 MB. Inflated on first use only,
+/// so a report without CJK text costs nothing more.
+const CJK_TTF_GZ: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallback.ttf.gz");
+pub(super) const CJK_NAME: &str = "DroidSansFallback";
 
 /// Latin-1 and Latin Extended-A/B get a direct table: nearly every character of a report is there.
 const FAST_RANGE: usize = 0x250;
@@ -26,6 +36,26 @@ const FAST_RANGE: usize = 0x250;
 pub(super) enum FontKind {
     Regular,
     Bold,
+    /// The fallback face for what DejaVu lacks. It has one weight: bold CJK text is drawn regular.
+    Cjk,
+}
+
+/// Room either side of a placeholder's text, in ems, for the frame drawn around it.
+pub(super) const PLACEHOLDER_PAD: f32 = 0.2;
+
+/// The text a character no face can draw is shown as: its code point, so that two names differing
+/// only in such characters still read differently.
+pub(super) fn placeholder(c: char) -> String {
+    format!("[U+{:04X}]", u32::from(c))
+}
+
+/// Format characters (Unicode category Cf) that draw nothing but change identity or direction:
+/// soft hyphen, zero-width spaces and joiners, direction controls, word joiner and invisible
+/// operators, the BOM, interlinear annotation, tag characters.
+fn invisible_format(c: char) -> bool {
+    script::is_bidi_control(c)
+        || matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
 }
 
 /// One face's metrics, in font units.
@@ -90,14 +120,10 @@ impl Face {
         self.lookup(c).is_some()
     }
 
-    /// Advance of `c` at `size` points; a missing glyph measures as its replacement.
-    pub(super) fn advance(&self, c: char, size: f32) -> f32 {
-        let units = self.lookup(c).or_else(|| self.lookup(REPLACEMENT)).map_or(0, |(_, a)| a);
+    /// Advance of `c` at `size` points in this face; 0 for a character it lacks.
+    fn advance(&self, c: char, size: f32) -> f32 {
+        let units = self.lookup(c).map_or(0, |(_, a)| a);
         f32::from(units) * size / self.units_per_em
-    }
-
-    pub(super) fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.advance(c, size)).sum()
     }
 
     /// A font program holding only the glyphs for `chars` (plus .notdef), with a Unicode cmap, so
@@ -114,7 +140,33 @@ impl Face {
     }
 }
 
-/// The report's two faces.
+/// The CJK face, inflated and parsed once per process on first use. `None` only if the embedded
+/// asset is damaged (a unit test holds it loadable): its characters then show as placeholders.
+fn cjk_face() -> Option<&'static Face> {
+    static BYTES: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    static FACE: OnceLock<Option<Face>> = OnceLock::new();
+    FACE.get_or_init(|| {
+        let bytes = BYTES
+            .get_or_init(|| {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(CJK_TTF_GZ).read_to_end(&mut out).ok().map(|_| out)
+            })
+            .as_deref()?;
+        Face::parse(CJK_NAME, bytes).ok()
+    })
+    .as_ref()
+}
+
+/// A piece of one line drawn with one face, or one placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Run {
+    /// The face that draws it (for a placeholder: the requested face, which has `[U+0-9A-F]`).
+    pub(super) kind: FontKind,
+    pub(super) text: String,
+    pub(super) placeholder: bool,
+}
+
+/// The report's faces.
 pub(super) struct Fonts {
     pub(super) regular: Face,
     pub(super) bold: Face,
@@ -125,32 +177,72 @@ impl Fonts {
         Ok(Fonts { regular: Face::parse("DejaVuSans", REGULAR_TTF)?, bold: Face::parse("DejaVuSans-Bold", BOLD_TTF)? })
     }
 
-    pub(super) fn face(&self, kind: FontKind) -> &Face {
+    /// The face of `kind`; `None` for the CJK face only if it cannot be loaded.
+    pub(super) fn face(&self, kind: FontKind) -> Option<&Face> {
         match kind {
-            FontKind::Regular => &self.regular,
-            FontKind::Bold => &self.bold,
+            FontKind::Regular => Some(&self.regular),
+            FontKind::Bold => Some(&self.bold),
+            FontKind::Cjk => cjk_face(),
+        }
+    }
+
+    /// The face that draws `c` when `kind` is asked for: `kind` itself, else the CJK face, else
+    /// none (a placeholder). Invisible format characters are always placeholders: drawn as the
+    /// nothing their glyph is, they would make "admin" and "adm\u{200B}in" look alike.
+    pub(super) fn drawn_by(&self, kind: FontKind, c: char) -> Option<FontKind> {
+        if invisible_format(c) {
+            return None;
+        }
+        if self.face(kind).is_some_and(|f| f.has(c)) {
+            return Some(kind);
+        }
+        (kind != FontKind::Cjk && cjk_face().is_some_and(|f| f.has(c))).then_some(FontKind::Cjk)
+    }
+
+    /// Advance of `c` at `size` points as drawn: by the face that has it, or as its placeholder.
+    pub(super) fn advance(&self, kind: FontKind, c: char, size: f32) -> f32 {
+        match self.drawn_by(kind, c) {
+            Some(k) => self.face(k).map_or(0.0, |f| f.advance(c, size)),
+            None => {
+                let base = if kind == FontKind::Cjk { FontKind::Regular } else { kind };
+                let text: f32 =
+                    placeholder(c).chars().map(|p| self.face(base).map_or(0.0, |f| f.advance(p, size))).sum();
+                text + 2.0 * PLACEHOLDER_PAD * size
+            }
         }
     }
 
     pub(super) fn width(&self, kind: FontKind, text: &str, size: f32) -> f32 {
-        self.face(kind).width(text, size)
+        text.chars().map(|c| self.advance(kind, c, size)).sum()
     }
 
-    /// `text` made drawable: control characters become spaces (tabs and line ends are the caller's
-    /// business before this), characters the face lacks become `?`.
-    pub(super) fn clean(&self, kind: FontKind, text: &str) -> String {
-        let face = self.face(kind);
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    ' '
-                } else if face.has(c) {
-                    c
-                } else {
-                    REPLACEMENT
+    /// `text` split into runs of one face each, every character no face has as a placeholder run
+    /// of its own. The runs' widths add up to [`Fonts::width`] of `text` once each placeholder has
+    /// its [`PLACEHOLDER_PAD`] either side.
+    pub(super) fn runs(&self, kind: FontKind, text: &str) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for c in text.chars() {
+            match self.drawn_by(kind, c) {
+                Some(k) => match runs.last_mut() {
+                    Some(run) if run.kind == k && !run.placeholder => run.text.push(c),
+                    _ => runs.push(Run { kind: k, text: c.to_string(), placeholder: false }),
+                },
+                None => {
+                    let base = if kind == FontKind::Cjk { FontKind::Regular } else { kind };
+                    runs.push(Run { kind: base, text: placeholder(c), placeholder: true });
                 }
-            })
-            .collect()
+            }
+        }
+        runs
+    }
+
+    /// `text` made drawable, in logical order: control characters become spaces (tabs and line
+    /// ends are the caller's business before this) and Arabic letters take their joined forms
+    /// where the face has them. Characters no face has are kept: they are measured and drawn as
+    /// placeholders. Applying it twice changes nothing.
+    pub(super) fn clean(&self, kind: FontKind, text: &str) -> String {
+        let spaced: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        script::shape_arabic(&spaced, |c| self.drawn_by(kind, c).is_some())
     }
 }
 
@@ -180,11 +272,75 @@ mod tests {
     }
 
     #[test]
-    fn clean_replaces_what_the_font_cannot_draw() {
+    fn clean_spaces_control_characters_and_keeps_what_no_face_has() {
         let fonts = Fonts::load().unwrap();
         assert_eq!(fonts.clean(FontKind::Regular, "a\tb\u{0}c"), "a b c");
-        // DejaVu Sans has no CJK ideographs.
-        assert_eq!(fonts.clean(FontKind::Regular, "ok 中文"), "ok ??");
+        // Kept, to be drawn by the fallback face or as a placeholder: never turned into `?`.
+        assert_eq!(fonts.clean(FontKind::Regular, "ok 中文 \u{1F600}"), "ok 中文 \u{1F600}");
+    }
+
+    #[test]
+    fn cjk_names_are_drawn_with_the_fallback_face_not_as_question_marks() {
+        let fonts = Fonts::load().unwrap();
+        for kind in [FontKind::Regular, FontKind::Bold] {
+            let runs = fonts.runs(kind, "user 田中太郎 김민준 さくら");
+            let kinds: Vec<(FontKind, &str)> = runs.iter().map(|r| (r.kind, r.text.as_str())).collect();
+            assert_eq!(
+                kinds,
+                [
+                    (kind, "user "),
+                    (FontKind::Cjk, "田中太郎"),
+                    (kind, " "),
+                    (FontKind::Cjk, "김민준"),
+                    (kind, " "),
+                    (FontKind::Cjk, "さくら")
+                ]
+            );
+            assert!(runs.iter().all(|r| !r.placeholder));
+        }
+        // Ideographs are about one em wide, not zero.
+        let w = fonts.width(FontKind::Regular, "田中", 10.0);
+        assert!((15.0..=22.0).contains(&w), "two ideographs at 10 pt measure {w}");
+    }
+
+    #[test]
+    fn a_character_no_face_has_becomes_a_code_point_placeholder() {
+        let fonts = Fonts::load().unwrap();
+        let runs = fonts.runs(FontKind::Regular, "a\u{1F680}\u{1F980}b");
+        let texts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.placeholder)).collect();
+        assert_eq!(texts, [("a", false), ("[U+1F680]", true), ("[U+1F980]", true), ("b", false)]);
+        // Measured as the placeholder it is drawn as, so wrapping and alignment stay right.
+        let pads = 2.0 * 2.0 * PLACEHOLDER_PAD * 10.0;
+        let drawn: f32 = runs.iter().map(|r| fonts.width(r.kind, &r.text, 10.0)).sum::<f32>() + pads;
+        let measured = fonts.width(FontKind::Regular, "a\u{1F680}\u{1F980}b", 10.0);
+        assert!((drawn - measured).abs() < 0.001, "drawn {drawn} measured {measured}");
+        assert_eq!(placeholder('\u{7}'), "[U+0007]");
+    }
+
+    #[test]
+    fn invisible_characters_in_a_name_are_shown_as_placeholders() {
+        let fonts = Fonts::load().unwrap();
+        let runs = fonts.runs(FontKind::Regular, "adm\u{200B}in \u{202E}nimda");
+        let texts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.placeholder)).collect();
+        assert_eq!(texts, [("adm", false), ("[U+200B]", true), ("in ", false), ("[U+202E]", true), ("nimda", false)]);
+    }
+
+    #[test]
+    fn dejavu_has_the_hebrew_letters_and_arabic_forms_shaping_uses() {
+        let fonts = Fonts::load().unwrap();
+        for c in "אבגדהוזחטיכלמנסעפצקרשת\u{0645}\u{FEE3}\u{FEA4}\u{FEAA}\u{FEFB}\u{FEFC}".chars()
+        {
+            assert_eq!(fonts.drawn_by(FontKind::Regular, c), Some(FontKind::Regular), "regular lacks {c:?}");
+        }
+    }
+
+    #[test]
+    fn the_cjk_subset_is_small() {
+        let fonts = Fonts::load().unwrap();
+        let chars: BTreeSet<char> = "田中太郎次郎김민준".chars().collect();
+        let face = fonts.face(FontKind::Cjk).expect("the embedded CJK face loads");
+        let bytes = face.subset(CJK_NAME, &chars).unwrap();
+        assert!(bytes.len() < 40_000, "subset is {} bytes", bytes.len());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use crate::report::document::{Align, Tone};
 
-use super::fonts::{Face, FontKind, Fonts};
+use super::fonts::{FontKind, Fonts, PLACEHOLDER_PAD};
+use super::script;
 
 /// A4 portrait in points.
 pub(super) const PAGE_W: f32 = 595.28;
@@ -39,6 +40,9 @@ pub(super) const GREY_TEXT: Rgb = Rgb::hex(0x5a6270);
 pub(super) const NAVY: Rgb = Rgb::hex(0x1f3a5f);
 pub(super) const RULE: Rgb = Rgb::hex(0xd3d8df);
 pub(super) const RULE_DARK: Rgb = Rgb::hex(0x8a94a6);
+/// A `[U+XXXX]` placeholder for a character no embedded face has: magenta, a colour the report uses
+/// for nothing else, in a thin frame, so it cannot be taken for text the evidence holds.
+pub(super) const PLACEHOLDER: Rgb = Rgb::hex(0xa0157a);
 
 /// Light background for a toned cell or box; `None` leaves it white.
 pub(super) fn tone_fill(tone: Tone) -> Option<Rgb> {
@@ -221,15 +225,35 @@ impl<'f> Layout<'f> {
         }
     }
 
-    /// Draws one line of already-wrapped (and cleaned) text.
+    /// Draws one line of already-wrapped text (cleaned here if it was not): put into visual order,
+    /// then one primitive per run of one face, and a framed placeholder for each character no face
+    /// has.
     pub(super) fn text(&mut self, x: f32, baseline: f32, style: Style, text: &str) {
-        if !text.trim().is_empty() {
-            self.push(Prim::Text { x, baseline, style, text: text.to_string() });
+        if text.trim().is_empty() {
+            return;
+        }
+        let visual = script::visual(&self.fonts.clean(style.font, text));
+        let mut x = x;
+        for run in self.fonts.runs(style.font, &visual) {
+            let run_style = Style { font: run.kind, ..style };
+            let mut w = self.fonts.width(run.kind, &run.text, style.size);
+            if run.placeholder {
+                let pad = PLACEHOLDER_PAD * style.size;
+                let (top, h) = (baseline - 0.86 * style.size, 1.12 * style.size);
+                self.frame(x + 0.5 * pad, top, w + pad, h, None, (PLACEHOLDER, 0.4));
+                let text_x = x + pad;
+                self.push(Prim::Text { x: text_x, baseline, style: run_style.with_color(PLACEHOLDER), text: run.text });
+                w += 2.0 * pad;
+            } else if !run.text.trim().is_empty() {
+                self.push(Prim::Text { x, baseline, style: run_style, text: run.text });
+            }
+            x += w;
         }
     }
 
     /// Draws one line aligned within the box [x, x + w].
     pub(super) fn text_in(&mut self, x: f32, w: f32, baseline: f32, style: Style, align: Align, text: &str) {
+        let text = &self.fonts.clean(style.font, text);
         let tw = self.width(style, text);
         let x = match align {
             Align::Left => x,
@@ -290,10 +314,9 @@ const BREAK_AFTER: &[char] = &['/', ':', '-', '_', '.', ',', ';', '=', '@', '\\'
 /// preferably after a separator, else between any two characters, so nothing runs off the page.
 /// Always returns at least one line; lines are cleaned (see [`Fonts::clean`]).
 pub(super) fn wrap(fonts: &Fonts, style: Style, text: &str, max_w: f32) -> Vec<String> {
-    let face = fonts.face(style.font);
-    let size = style.size;
+    let (kind, size) = (style.font, style.size);
     let max_w = if max_w.is_finite() { max_w.max(0.0) } else { 0.0 };
-    let space = face.advance(' ', size);
+    let space = fonts.advance(kind, ' ', size);
     let mut out = Vec::new();
     let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
     for para in normalised.split('\n') {
@@ -301,7 +324,7 @@ pub(super) fn wrap(fonts: &Fonts, style: Style, text: &str, max_w: f32) -> Vec<S
         let mut line = String::new();
         let mut line_w = 0.0f32;
         for word in cleaned.split(' ').filter(|w| !w.is_empty()) {
-            let w = face.width(word, size);
+            let w = fonts.width(kind, word, size);
             let sep = if line.is_empty() { 0.0 } else { space };
             if line_w + sep + w <= max_w {
                 if !line.is_empty() {
@@ -323,7 +346,7 @@ pub(super) fn wrap(fonts: &Fonts, style: Style, text: &str, max_w: f32) -> Vec<S
                 let room = max_w - line_w - space;
                 // Only fill the tail of the current line when a useful piece fits there.
                 if room >= max_w * 0.3 {
-                    let cut = fit_prefix(face, size, rest, room, false);
+                    let cut = fit_prefix(fonts, kind, size, rest, room, false);
                     if cut > 0 {
                         line.push(' ');
                         line.push_str(&rest[..cut]);
@@ -332,13 +355,13 @@ pub(super) fn wrap(fonts: &Fonts, style: Style, text: &str, max_w: f32) -> Vec<S
                 }
                 out.push(std::mem::take(&mut line));
             }
-            while face.width(rest, size) > max_w && rest.chars().nth(1).is_some() {
-                let cut = fit_prefix(face, size, rest, max_w, true);
+            while fonts.width(kind, rest, size) > max_w && rest.chars().nth(1).is_some() {
+                let cut = fit_prefix(fonts, kind, size, rest, max_w, true);
                 out.push(rest[..cut].to_string());
                 rest = &rest[cut..];
             }
             line.push_str(rest);
-            line_w = face.width(rest, size);
+            line_w = fonts.width(kind, rest, size);
         }
         out.push(line);
     }
@@ -348,11 +371,11 @@ pub(super) fn wrap(fonts: &Fonts, style: Style, text: &str, max_w: f32) -> Vec<S
 /// Byte length of the longest prefix of `word` that fits `room`, preferring to end after a
 /// separator in the prefix's second half. With `at_least_one` it takes one character even when
 /// that overflows, so wrapping always progresses.
-fn fit_prefix(face: &Face, size: f32, word: &str, room: f32, at_least_one: bool) -> usize {
+fn fit_prefix(fonts: &Fonts, kind: FontKind, size: f32, word: &str, room: f32, at_least_one: bool) -> usize {
     let mut w = 0.0;
     let mut end = 0;
     for (chars, (i, c)) in word.char_indices().enumerate() {
-        let a = face.advance(c, size);
+        let a = fonts.advance(kind, c, size);
         if w + a > room && (chars > 0 || !at_least_one) {
             break;
         }

@@ -7,6 +7,7 @@ mod charts;
 mod emit;
 mod fonts;
 mod layout;
+mod script;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -489,3 +489,107 @@ fn a_large_report_stays_small() {
         std::fs::write(Path::new(&path).join("sample.pdf"), render(&sample()).unwrap()).unwrap();
     }
 }
+
+const UPN_LOCAL: &str = "averyveryverylongserviceprincipalnamewithoutanyseparatorsatall";
+
+/// 200+ characters with no space: the kind of UPN or ARN a cell must wrap.
+fn long_upn() -> String {
+    format!("{UPN_LOCAL}{UPN_LOCAL}{UPN_LOCAL}@tenant.onmicrosoft.com")
+}
+
+/// Names DejaVu Sans cannot draw alone: CJK that differ in one ideograph, Hangul, emoji DejaVu
+/// lacks, Arabic and Hebrew, and one unbroken 200-character UPN.
+fn names_document() -> Document {
+    let mut doc = sample();
+    let names =
+        ["田中太郎", "田中次郎", "김민준", "rocket \u{1F680} user", "crab \u{1F980} user", "محمد علي", "דוד כהן"];
+    let mut rows: Vec<Vec<Cell>> =
+        names.iter().map(|n| vec![Cell::plain(*n), Cell::plain("210987654321"), Cell::plain("stale")]).collect();
+    rows.push(vec![Cell::plain(long_upn()), Cell::plain("210987654321"), Cell::plain("stale")]);
+    doc.sections = vec![Section {
+        title: "Users 田中".into(),
+        blocks: vec![Block::Table(Table {
+            columns: vec![
+                col("User", 1.0, Align::Left),
+                col("Account", 1.0, Align::Left),
+                col("Status", 1.0, Align::Left),
+            ],
+            rows,
+            empty_text: String::new(),
+        })],
+    }];
+    doc
+}
+
+#[test]
+fn cjk_names_read_back_distinct_and_missing_glyphs_show_their_code_point() {
+    if !have("pdftotext") || !have("pdffonts") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write_pdf(dir.path(), "names.pdf", &names_document());
+    let text = run("pdftotext", &[&pdf, "-"]);
+    for needle in ["田中太郎", "田中次郎", "김민준", "Users 田中", "[U+1F680]", "[U+1F980]"] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    assert!(!text.contains("??"), "a name came out as question marks:\n{text}");
+    // Right-to-left names come back as the evidence spelled them: poppler puts them back into
+    // logical order, and the joined Arabic forms map to their letters.
+    for needle in ["דוד כהן", "محمد", "علي"] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    // Three faces, each embedded as a subset.
+    let fonts = run("pdffonts", &[&pdf]);
+    for name in ["DejaVuSans", "DejaVuSans-Bold", "DroidSansFallback"] {
+        assert!(fonts.lines().any(|l| l.contains(&format!("+{name} ")) && l.contains(" yes ")), "{name}:\n{fonts}");
+    }
+}
+
+#[test]
+fn a_report_without_cjk_does_not_embed_the_cjk_face() {
+    let bytes = render(&sample()).unwrap();
+    assert!(!bytes.windows(17).any(|w| w == b"DroidSansFallback"), "CJK face embedded for nothing");
+    let with = render(&names_document()).unwrap();
+    assert!(with.windows(17).any(|w| w == b"DroidSansFallback"));
+    // Still deterministic with the third face, and small: the subset, not the 3.4 MB font.
+    assert!(with == render(&names_document()).unwrap(), "two renders differ");
+    assert!(with.len() < bytes.len() + 60_000, "{} vs {} bytes", with.len(), bytes.len());
+}
+
+#[test]
+fn a_long_word_wraps_inside_its_table_cell() {
+    let fonts = Fonts::load().unwrap();
+    let upn = long_upn();
+    assert!(upn.len() >= 200);
+    let layout = lay_out(&fonts, &names_document());
+    let cell_right = LEFT + (RIGHT - LEFT) / 3.0;
+    let mut pieces = Vec::new();
+    for page in &layout.pages {
+        for prim in &page.prims {
+            if let Prim::Text { x, style, text, .. } = prim
+                && text.len() > 8
+                && upn.contains(text.as_str())
+            {
+                let right = x + fonts.width(style.font, text, style.size);
+                assert!(
+                    *x >= LEFT && right <= cell_right - 3.0,
+                    "{text:?} spans {x}..{right}, cell ends at {cell_right}"
+                );
+                pieces.push(text.clone());
+            }
+        }
+    }
+    assert!(pieces.len() >= 4, "{pieces:?}");
+    assert_eq!(pieces.concat(), upn, "the pieces rejoin to the whole word");
+}
+
+#[test]
+fn right_to_left_names_are_shaped_and_drawn_in_visual_order() {
+    let fonts = Fonts::load().unwrap();
+    let layout = lay_out(&fonts, &names_document());
+    let drawn: Vec<&str> = layout.pages.iter().flat_map(texts).map(|(t, _, _)| t).collect();
+    // محمد علي: each word joined (initial, medial, final forms), words and letters right to left.
+    let arabic = "\u{FEF2}\u{FEE0}\u{FECB} \u{FEAA}\u{FEE4}\u{FEA4}\u{FEE3}";
+    assert!(drawn.contains(&arabic), "{drawn:?}");
+    assert!(drawn.contains(&"ןהכ דוד"), "{drawn:?}");
+}
