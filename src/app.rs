@@ -302,8 +302,9 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
                 .as_ref()
                 .map(|s| SignerInfo { subject: s.subject(), fingerprint_sha256: s.fingerprint_sha256() }),
             created,
+            list_rows: crate::report::compose::LIST_ROWS,
         };
-        let pdf = publish::build(&input, &findings, &manifest, s.signer.as_ref())?;
+        let pdf = publish::build(&input, findings, manifest, s.signer.as_ref())?;
         written.push(write_output(&args.out, "report.pdf", &pdf)?);
         if s.signer.is_none() && !quiet {
             eprintln!("gapscope: note: report.pdf is UNSIGNED (give --sign-key and --sign-cert to sign it)");

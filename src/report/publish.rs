@@ -9,21 +9,27 @@ use crate::signing::{self, Attachment, Signer};
 pub(crate) const FINDINGS_NAME: &str = "findings.json";
 pub(crate) const MANIFEST_NAME: &str = "manifest.json";
 
-pub(crate) fn build(input: &ReportInput, findings: &[u8], manifest: &[u8], signer: Option<&Signer>) -> Result<Vec<u8>> {
-    let document = compose(input);
-    let pdf = crate::report::pdf::render(&document).context("cannot draw report.pdf")?;
+/// `findings` and `manifest` are taken, not copied: at a million users findings.json is gigabytes.
+pub(crate) fn build(
+    input: &ReportInput,
+    findings: Vec<u8>,
+    manifest: Vec<u8>,
+    signer: Option<&Signer>,
+) -> Result<Vec<u8>> {
+    // The document is dropped once drawn, before the attachments are compressed.
+    let pdf = crate::report::pdf::render(&compose(input)).context("cannot draw report.pdf")?;
     let attachments = [
         Attachment {
             name: FINDINGS_NAME.into(),
             mime: "application/json".into(),
             description: "Findings of this report (schema gapscope.findings/v1)".into(),
-            bytes: findings.to_vec(),
+            bytes: findings,
         },
         Attachment {
             name: MANIFEST_NAME.into(),
             mime: "application/json".into(),
             description: "Every evidence input with its size and SHA-256 (schema gapscope.manifest/v1)".into(),
-            bytes: manifest.to_vec(),
+            bytes: manifest,
         },
     ];
     let pdf = signing::attach(&pdf, &attachments).context("cannot embed findings.json and manifest.json")?;
