@@ -55,6 +55,9 @@ pub(crate) struct Cited {
     pub locator: Shared,
 }
 
+/// A check's severity and catalog mappings (SOC 2, CIS AWS), shared by all its results.
+type Mappings = (Severity, Arc<[String]>, Arc<[String]>);
+
 /// One stored copy of each distinct string, for the duration of [`build`].
 #[derive(Default)]
 struct Interner(HashSet<Shared>);
@@ -126,7 +129,7 @@ pub(crate) fn build(
 
     let mut strings = Interner::default();
     // Per check: its severity and one shared copy of its mappings.
-    let mut mappings: HashMap<&'static str, (Severity, Arc<[String]>, Arc<[String]>)> = HashMap::new();
+    let mut mappings: HashMap<&'static str, Mappings> = HashMap::new();
     let mut results = Vec::new();
     for outcome in outcomes {
         let (severity, soc2, cis_aws) = match mappings.get(outcome.check) {

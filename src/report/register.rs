@@ -28,14 +28,14 @@ pub(crate) fn render(results: &[CheckResult], catalog: &Catalog) -> Result<Vec<u
     let excepted = results.iter().filter(|r| r.status == Status::Excepted);
     // Open gaps first, accepted risks after them: the register is worked top down.
     for result in open.chain(excepted) {
-        let info = catalog.get(&result.check);
+        let info = catalog.get(result.check);
         let status = match &result.exception {
             Some(e) => format!("excepted: {} (approved by {}, expires {})", e.reason, e.approved_by, e.expires),
             None => "open".to_string(),
         };
         writer.write_record([
             result.severity.priority(),
-            &result.check,
+            result.check,
             info.map_or("", |i| i.title.as_str()),
             &result.resource,
             result.account.as_deref().unwrap_or(""),
