@@ -251,7 +251,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             files: accounted.entries.len(),
             used: accounted.entries.len() - unused.len(),
             unused,
-            diagnostics: accounted.diagnostics.clone(),
+            diagnostics: &accounted.diagnostics,
         },
     }
     .to_json()?;
