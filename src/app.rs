@@ -236,7 +236,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
 
     let unused = unused_of(&accounted.entries);
     let activity = ActivityOut::from_aggregate(&facts.cloudtrail.aggregate);
-    let findings = Findings {
+    let mut findings = Findings {
         schema: crate::report::findings::SCHEMA,
         generated_by: GENERATED_BY.into(),
         engagement: s.engagement.as_deref(),
@@ -257,11 +257,11 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             files: accounted.entries.len(),
             used: accounted.entries.len() - unused.len(),
             unused,
-            diagnostics: accounted.diagnostics.clone(),
+            diagnostics: &accounted.diagnostics,
         },
     }
     .to_json()?;
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         schema: crate::report::manifest::SCHEMA,
         generated_by: GENERATED_BY.into(),
         limits: &s.config.limits,
@@ -308,8 +308,11 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
                 .as_ref()
                 .map(|s| SignerInfo { subject: s.subject(), fingerprint_sha256: s.fingerprint_sha256() }),
             created,
+            list_rows: crate::report::compose::LIST_ROWS,
         };
-        pdf = Some(publish::build(&input, &findings, &manifest, s.signer.as_ref())?);
+        let built = publish::build(&input, findings, manifest, s.signer.as_ref())?;
+        (findings, manifest) = (built.findings, built.manifest);
+        pdf = Some(built.pdf);
     }
     let mut outputs: Vec<(&'static str, &[u8])> = Vec::new();
     if s.formats.contains(&Format::Json) {

@@ -1,5 +1,13 @@
 //! Turns rule outcomes into reportable results: catalog severity and mappings attached, accepted-risk
 //! exceptions applied (or reported as expired or unmatched), sorted for byte-stable output.
+//!
+//! A population of a million IAM users gives about five million results, so a result is kept
+//! small: its check id is the rule table's `&'static str`, its mappings are the catalog entry's one
+//! shared copy, and the strings results repeat (account, file, SHA-256, locator, resource, detail)
+//! are stored once per distinct value and shared.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
@@ -17,21 +25,52 @@ pub(crate) struct ExceptionRef {
     pub expires: NaiveDate,
 }
 
+/// A string many results repeat, stored once: serialised as the plain string.
+pub(crate) type Shared = Arc<str>;
+
 /// One result of `findings.json` (DESIGN.md §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct CheckResult {
-    pub check: String,
+    pub check: &'static str,
     pub status: Status,
     pub severity: Severity,
-    pub resource: String,
-    pub account: Option<String>,
-    pub region: Option<String>,
-    pub detail: String,
-    pub soc2: Vec<String>,
-    pub cis_aws: Vec<String>,
-    pub evidence: Vec<EvidenceRef>,
+    pub resource: Shared,
+    pub account: Option<Shared>,
+    pub region: Option<Shared>,
+    pub detail: Shared,
+    /// The catalog entry's mappings, one copy shared by every result of the check.
+    pub soc2: Arc<[String]>,
+    pub cis_aws: Arc<[String]>,
+    pub evidence: Box<[Cited]>,
     /// The accepted-risk exception that made this result `excepted`.
-    pub exception: Option<ExceptionRef>,
+    pub exception: Option<Box<ExceptionRef>>,
+}
+
+/// Where a result's evidence is: [`EvidenceRef`] with its strings shared (a report's file name and
+/// SHA-256 are the same for each of its rows, a row's locator the same for each of its checks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Cited {
+    pub file: Shared,
+    pub sha256: Shared,
+    pub locator: Shared,
+}
+
+/// A check's severity and catalog mappings (SOC 2, CIS AWS), shared by all its results.
+type Mappings = (Severity, Arc<[String]>, Arc<[String]>);
+
+/// One stored copy of each distinct string, for the duration of [`build`].
+#[derive(Default)]
+struct Interner(HashSet<Shared>);
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Shared {
+        if let Some(shared) = self.0.get(text) {
+            return Shared::clone(shared);
+        }
+        let shared: Shared = Arc::from(text);
+        self.0.insert(Shared::clone(&shared));
+        shared
+    }
 }
 
 /// What became of one `[[exceptions]]` entry in this run.
@@ -58,9 +97,10 @@ pub(crate) struct ExceptionUse {
 pub(crate) struct MissingCatalogEntry(pub String);
 
 /// Builds sorted results. `as_of_day` decides whether an exception has expired (it applies through
-/// its `expires` day); without an as-of no exception is considered expired.
+/// its `expires` day); without an as-of no exception is considered expired. `outcomes` is consumed
+/// as it comes, so a caller that yields them rule by rule never holds every outcome at once.
 pub(crate) fn build(
-    outcomes: Vec<Outcome>,
+    outcomes: impl IntoIterator<Item = Outcome>,
     catalog: &Catalog,
     exceptions: &[Exception],
     as_of_day: Option<NaiveDate>,
@@ -87,26 +127,26 @@ pub(crate) fn build(
         })
         .collect();
 
-    let mut results = Vec::with_capacity(outcomes.len());
+    let mut strings = Interner::default();
+    // Per check: its severity and one shared copy of its mappings.
+    let mut mappings: HashMap<&'static str, Mappings> = HashMap::new();
+    let mut results = Vec::new();
     for outcome in outcomes {
-        let info = catalog.get(outcome.check).ok_or_else(|| MissingCatalogEntry(outcome.check.to_string()))?;
-        let mut result = CheckResult {
-            check: outcome.check.to_string(),
-            status: outcome.status,
-            severity: info.severity,
-            resource: outcome.resource,
-            account: outcome.account,
-            region: outcome.region,
-            detail: outcome.detail,
-            soc2: info.soc2.clone(),
-            cis_aws: info.cis_aws.clone(),
-            evidence: outcome.evidence,
-            exception: None,
+        let (severity, soc2, cis_aws) = match mappings.get(outcome.check) {
+            Some(known) => known.clone(),
+            None => {
+                let info = catalog.get(outcome.check).ok_or_else(|| MissingCatalogEntry(outcome.check.to_string()))?;
+                let entry = (info.severity, Arc::from(info.soc2.as_slice()), Arc::from(info.cis_aws.as_slice()));
+                mappings.insert(outcome.check, entry.clone());
+                entry
+            }
         };
-        if result.status == Status::Fail {
-            let matching: Vec<usize> = (0..exceptions.len())
-                .filter(|&i| exceptions[i].check == result.check && matches(i, &result.resource))
-                .collect();
+        let Outcome { check, status, resource, account, region, mut detail, evidence } = outcome;
+        let mut exception = None;
+        let mut status = status;
+        if status == Status::Fail {
+            let matching: Vec<usize> =
+                (0..exceptions.len()).filter(|&i| exceptions[i].check == check && matches(i, &resource)).collect();
             let expired = |i: usize| as_of_day.is_some_and(|day| day > exceptions[i].expires);
             for &i in &matching {
                 uses[i].matches += 1;
@@ -114,17 +154,17 @@ pub(crate) fn build(
             match matching.iter().copied().find(|&i| !expired(i)) {
                 Some(i) => {
                     uses[i].applied += 1;
-                    result.status = Status::Excepted;
-                    result.exception = Some(ExceptionRef {
+                    status = Status::Excepted;
+                    exception = Some(Box::new(ExceptionRef {
                         reason: exceptions[i].reason.clone(),
                         approved_by: exceptions[i].approved_by.clone(),
                         expires: exceptions[i].expires,
-                    });
+                    }));
                 }
                 None => {
                     if let Some(&i) = matching.first() {
                         uses[i].reopened += 1;
-                        result.detail.push_str(&format!(
+                        detail.push_str(&format!(
                             " (an exception approved by {} expired on {}; it no longer applies)",
                             exceptions[i].approved_by, exceptions[i].expires
                         ));
@@ -132,8 +172,22 @@ pub(crate) fn build(
                 }
             }
         }
-        results.push(result);
+        results.push(CheckResult {
+            check,
+            status,
+            severity,
+            resource: strings.get(&resource),
+            account: account.as_deref().map(|a| strings.get(a)),
+            region: region.as_deref().map(|r| strings.get(r)),
+            detail: strings.get(&detail),
+            soc2,
+            cis_aws,
+            evidence: evidence.iter().map(|e| cite(&mut strings, e)).collect(),
+            exception,
+        });
     }
+    drop(strings);
+    results.shrink_to_fit();
     for (i, usage) in uses.iter_mut().enumerate() {
         let expired = as_of_day.is_some_and(|day| day > exceptions[i].expires);
         usage.state = match (usage.matches, expired) {
@@ -153,6 +207,14 @@ pub(crate) fn build(
         ))
     });
     Ok((results, uses))
+}
+
+fn cite(strings: &mut Interner, evidence: &EvidenceRef) -> Cited {
+    Cited {
+        file: strings.get(&evidence.file),
+        sha256: strings.get(&evidence.sha256),
+        locator: strings.get(&evidence.locator),
+    }
 }
 
 #[cfg(test)]
@@ -228,10 +290,47 @@ mod tests {
             outcome("aws.iam.multiple_active_keys", "a", Status::Fail),
         ];
         let (results, _) = build(outcomes, &catalog, &[], None).unwrap();
-        let order: Vec<(&str, &str)> = results.iter().map(|r| (r.check.as_str(), r.resource.as_str())).collect();
+        let order: Vec<(&str, &str)> = results.iter().map(|r| (r.check, &*r.resource)).collect();
         assert_eq!(
             order,
             [("aws.iam.root_mfa", "z"), ("aws.iam.multiple_active_keys", "a"), ("aws.iam.multiple_active_keys", "b")]
         );
+    }
+
+    /// A million-user report gives millions of results: each distinct string is stored once and
+    /// each check's mappings are the catalog's one copy, instead of a clone per result.
+    #[test]
+    fn results_share_one_copy_of_the_strings_they_repeat() {
+        let catalog = Catalog::embedded().unwrap();
+        let cited =
+            |locator: &str| EvidenceRef { file: "r.csv".into(), sha256: "ab".repeat(32), locator: locator.into() };
+        let mut a = outcome("aws.iam.console_user_mfa", "arn:aws:iam::123456789012:user/a", Status::Fail);
+        a.evidence = vec![cited("line 2")];
+        let mut b = outcome("aws.iam.console_user_mfa", "arn:aws:iam::123456789012:user/b", Status::Pass);
+        b.evidence = vec![cited("line 3")];
+        let mut c = outcome("aws.iam.inactive_user", "arn:aws:iam::123456789012:user/a", Status::Pass);
+        c.evidence = vec![cited("line 2")];
+        let (results, _) = build(vec![a, b, c], &catalog, &[], None).unwrap();
+        let by = |check: &str, suffix: &str| {
+            results.iter().find(|r| r.check == check && r.resource.ends_with(suffix)).unwrap()
+        };
+        let (a, b, c) = (
+            by("aws.iam.console_user_mfa", "/a"),
+            by("aws.iam.console_user_mfa", "/b"),
+            by("aws.iam.inactive_user", "/a"),
+        );
+        let shared = |x: &Shared, y: &Shared| Arc::ptr_eq(x, y);
+        assert!(shared(a.account.as_ref().unwrap(), b.account.as_ref().unwrap()), "account cloned per result");
+        assert!(
+            shared(&a.evidence[0].file, &b.evidence[0].file) && shared(&a.evidence[0].sha256, &c.evidence[0].sha256)
+        );
+        assert!(shared(&a.evidence[0].locator, &c.evidence[0].locator), "a row's locator cloned per check");
+        assert!(shared(&a.resource, &c.resource) && shared(&a.detail, &b.detail));
+        assert!(Arc::ptr_eq(&a.soc2, &b.soc2), "the check's mappings cloned per result");
+        // What findings.json says is unchanged: the plain strings.
+        let json = serde_json::to_value(a).unwrap();
+        assert_eq!(json["account"], "123456789012");
+        assert_eq!(json["evidence"][0]["locator"], "line 2");
+        assert_eq!(json["soc2"], serde_json::json!(["CC6.1"]));
     }
 }

@@ -15,6 +15,7 @@ mod hostile_cli;
 mod hostile_evidence;
 mod hostile_outputs;
 mod hostile_pdf;
+mod hostile_scale;
 mod posture;
 mod report_large;
 mod report_pdf;

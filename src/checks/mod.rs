@@ -61,9 +61,10 @@ pub(crate) fn rules() -> Vec<&'static Rule> {
         .collect()
 }
 
-/// Runs every rule over the facts.
-pub(crate) fn evaluate_all(facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
-    rules().iter().flat_map(|rule| rule.run(facts, thresholds)).collect()
+/// Runs every rule over the facts, one rule at a time as the outcomes are consumed: a million-user
+/// credential report gives millions of outcomes, and only one rule's are held at once.
+pub(crate) fn evaluate_all<'a>(facts: &'a Facts, thresholds: &'a Thresholds) -> impl Iterator<Item = Outcome> + 'a {
+    rules().into_iter().flat_map(move |rule| rule.run(facts, thresholds))
 }
 
 #[cfg(test)]

@@ -20,12 +20,13 @@ pub(crate) struct Unused {
 }
 
 #[derive(Debug, Serialize)]
-pub(crate) struct Inputs {
+pub(crate) struct Inputs<'a> {
     pub files: usize,
     pub used: usize,
     pub unused: Vec<Unused>,
-    /// Problems inside used inputs (rejected rows, unreadable cells), with file and locator.
-    pub diagnostics: Vec<Diagnostic>,
+    /// Problems inside used inputs (rejected rows, unreadable cells), with file and locator; borrowed,
+    /// since a damaged million-row report can have a million of them.
+    pub diagnostics: &'a [Diagnostic],
 }
 
 /// One activity summary: a CIS 4.x predicate's matches in one account/region.
@@ -112,7 +113,7 @@ pub(crate) struct Findings<'a> {
     pub exceptions: &'a [ExceptionUse],
     /// What an auditor must know to read the results: where as-of dates came from, suspicious dates.
     pub notes: &'a [String],
-    pub inputs: Inputs,
+    pub inputs: Inputs<'a>,
 }
 
 impl Findings<'_> {

@@ -9,26 +9,42 @@ use crate::signing::{self, Attachment, Signer};
 pub(crate) const FINDINGS_NAME: &str = "findings.json";
 pub(crate) const MANIFEST_NAME: &str = "manifest.json";
 
-pub(crate) fn build(input: &ReportInput, findings: &[u8], manifest: &[u8], signer: Option<&Signer>) -> Result<Vec<u8>> {
-    let document = compose(input);
-    let pdf = crate::report::pdf::render(&document).context("cannot draw report.pdf")?;
+/// The report, and `findings` and `manifest` handed back for writing beside it: taken, not copied,
+/// because at a million users findings.json is gigabytes.
+pub(crate) fn build(
+    input: &ReportInput,
+    findings: Vec<u8>,
+    manifest: Vec<u8>,
+    signer: Option<&Signer>,
+) -> Result<Built> {
+    // The document is dropped once drawn, before the attachments are compressed.
+    let pdf = crate::report::pdf::render(&compose(input)).context("cannot draw report.pdf")?;
     let attachments = [
         Attachment {
             name: FINDINGS_NAME.into(),
             mime: "application/json".into(),
             description: "Findings of this report (schema gapscope.findings/v1)".into(),
-            bytes: findings.to_vec(),
+            bytes: findings,
         },
         Attachment {
             name: MANIFEST_NAME.into(),
             mime: "application/json".into(),
             description: "Every evidence input with its size and SHA-256 (schema gapscope.manifest/v1)".into(),
-            bytes: manifest.to_vec(),
+            bytes: manifest,
         },
     ];
     let pdf = signing::attach(&pdf, &attachments).context("cannot embed findings.json and manifest.json")?;
-    match signer {
-        Some(signer) => Ok(signing::sign(&pdf, signer, input.created).context("cannot sign report.pdf")?),
-        None => Ok(pdf),
-    }
+    let pdf = match signer {
+        Some(signer) => signing::sign(&pdf, signer, input.created).context("cannot sign report.pdf")?,
+        None => pdf,
+    };
+    let [findings, manifest] = attachments;
+    Ok(Built { pdf, findings: findings.bytes, manifest: manifest.bytes })
+}
+
+/// report.pdf and the two outputs it embeds, byte for byte.
+pub(crate) struct Built {
+    pub pdf: Vec<u8>,
+    pub findings: Vec<u8>,
+    pub manifest: Vec<u8>,
 }

@@ -29,7 +29,7 @@ pub(crate) fn render(results: &[CheckResult], catalog: &Catalog) -> Result<Vec<u
     let excepted = results.iter().filter(|r| r.status == Status::Excepted);
     // Open gaps first, accepted risks after them: the register is worked top down.
     for result in open.chain(excepted) {
-        let info = catalog.get(&result.check);
+        let info = catalog.get(result.check);
         let status = match &result.exception {
             Some(e) => format!("excepted: {} (approved by {}, expires {})", e.reason, e.approved_by, e.expires),
             None => "open".to_string(),
@@ -39,7 +39,7 @@ pub(crate) fn render(results: &[CheckResult], catalog: &Catalog) -> Result<Vec<u
         // Every text cell, not only those from evidence: the detail quotes evidence values, the
         // status an exception's reason from the client's configuration.
         let text = [
-            result.check.as_str(),
+            result.check,
             info.map_or("", |i| i.title.as_str()),
             &result.resource,
             result.account.as_deref().unwrap_or(""),
@@ -78,9 +78,9 @@ mod tests {
             account: Some("\t=1+1".into()),
             region: Some("+cmd".into()),
             detail: "-2 rules open".into(),
-            soc2: vec!["CC6.1".into()],
-            cis_aws: vec![],
-            evidence: vec![],
+            soc2: vec!["CC6.1".into()].into(),
+            cis_aws: Vec::new().into(),
+            evidence: Vec::new().into(),
             exception: None,
         };
         let csv = render(&[result], &catalog).unwrap();

@@ -94,28 +94,19 @@ pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
     blocks.push(Block::Bars(BarChart { title: "Identities with MFA enabled".into(), bars }));
 
     blocks.push(Block::Heading(t.text("credentials", "stale_heading", &[])));
-    let stale: Vec<Vec<Cell>> = input
-        .results
-        .iter()
-        .filter(|r| {
-            r.status != Status::Pass
-                && matches!(r.check.as_str(), "aws.iam.stale_console_user" | "aws.iam.inactive_user")
-        })
-        .map(|r| {
-            vec![
-                Cell::plain(r.resource.clone()),
-                Cell::toned(check_title(input, &r.check), super::status_tone(r.status)),
-                Cell::plain(r.detail.clone()),
-            ]
-        })
-        .collect();
+    let stale = input.results.iter().filter(|r| {
+        r.status != Status::Pass && matches!(r.check, "aws.iam.stale_console_user" | "aws.iam.inactive_user")
+    });
+    let total = stale.clone().count();
     let columns = [("Identity", 1.6, Align::Left), ("Check", 1.0, Align::Left), ("Detail", 2.0, Align::Left)];
-    let total = stale.len();
-    blocks.push(Block::Table(table(
-        &columns,
-        stale.into_iter().take(STALE_ROWS).collect(),
-        "No stale or inactive identity.",
-    )));
+    let rows = stale.take(STALE_ROWS).map(|r| {
+        vec![
+            Cell::plain(&*r.resource),
+            Cell::toned(check_title(input, r.check), super::status_tone(r.status)),
+            Cell::plain(&*r.detail),
+        ]
+    });
+    blocks.push(Block::Table(table(&columns, rows.collect(), "No stale or inactive identity.")));
     if total > STALE_ROWS {
         blocks.push(Block::Paragraph(format!(
             "The first {STALE_ROWS} of {} are shown; the findings register lists every one.",
@@ -130,7 +121,7 @@ pub(super) fn credentials(input: &ReportInput) -> Option<Section> {
 
 pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
     let ct = &input.facts.cloudtrail;
-    let has_results = input.results.iter().any(|r| input.catalog.in_section(&r.check, "cloudtrail"));
+    let has_results = input.results.iter().any(|r| input.catalog.in_section(r.check, "cloudtrail"));
     if ct.aggregate.records == 0 && ct.coverage.is_empty() && !has_results {
         return None;
     }
@@ -139,32 +130,25 @@ pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
     let mut blocks = vec![Block::Paragraph(t.text("cloudtrail", "intro", &[("period", &period)]))];
 
     blocks.push(Block::Heading(t.text("cloudtrail", "coverage_heading", &[])));
-    let rows = ct
-        .coverage
-        .iter()
-        .map(|c| {
-            let gaps: Vec<String> = c
-                .gaps
-                .iter()
-                .map(|[from, to]| if from == to { from.clone() } else { format!("{from}..{to}") })
-                .collect();
-            let tone = if c.days_covered == c.days_in_period {
-                Tone::Good
-            } else if c.days_covered == 0 {
-                Tone::Bad
-            } else {
-                Tone::Warn
-            };
-            vec![
-                Cell::plain(format!("{} / {}", c.account, c.region)),
-                Cell::toned(format!("{} of {}", c.days_covered, c.days_in_period), tone),
-                Cell::plain(if gaps.is_empty() { "none".to_string() } else { gaps.join(", ") }),
-                Cell::plain(format!("{} h", c.longest_silence_hours)),
-                Cell::plain(thousands(c.records)),
-                Cell::plain(thousands(c.files)),
-            ]
-        })
-        .collect();
+    let rows = ct.coverage.iter().map(|c| {
+        let gaps: Vec<String> =
+            c.gaps.iter().map(|[from, to]| if from == to { from.clone() } else { format!("{from}..{to}") }).collect();
+        let tone = if c.days_covered == c.days_in_period {
+            Tone::Good
+        } else if c.days_covered == 0 {
+            Tone::Bad
+        } else {
+            Tone::Warn
+        };
+        vec![
+            Cell::plain(format!("{} / {}", c.account, c.region)),
+            Cell::toned(format!("{} of {}", c.days_covered, c.days_in_period), tone),
+            Cell::plain(if gaps.is_empty() { "none".to_string() } else { gaps.join(", ") }),
+            Cell::plain(format!("{} h", c.longest_silence_hours)),
+            Cell::plain(thousands(c.records)),
+            Cell::plain(thousands(c.files)),
+        ]
+    });
     let columns = [
         ("Account / region", 2.0, Align::Left),
         ("Days covered", 1.0, Align::Right),
@@ -173,7 +157,9 @@ pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
         ("Records", 1.0, Align::Right),
         ("Files", 0.8, Align::Right),
     ];
-    blocks.push(Block::Table(table(&columns, rows, "No account or region in scope.")));
+    let empty = "No account or region in scope.";
+    let full = "coverage.csv and findings.json (coverage)";
+    super::bounded_table(&mut blocks, input, &columns, rows, ct.coverage.len(), empty, full);
 
     if let Some(map) = heat_map(input) {
         blocks.push(Block::Heading(t.text("cloudtrail", "heatmap_heading", &[])));
@@ -182,29 +168,25 @@ pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
 
     blocks.push(Block::Heading(t.text("cloudtrail", "activity_heading", &[])));
     let titles = activity_titles();
-    let rows = input
-        .activity
-        .iter()
-        .map(|a| {
-            // The map is ordered by name; the busiest principal is the largest count, ties by name.
-            let top = a
-                .by_principal
-                .iter()
-                .filter_map(|(who, n)| Some((n.as_u64()?, who)))
-                .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(x.1)))
-                .map(|(n, who)| format!("{who} ({n})"))
-                .unwrap_or_else(|| "-".into());
-            let title = titles.get(a.check).cloned().unwrap_or_else(|| a.check.to_string());
-            vec![
-                Cell::plain(title),
-                Cell::plain(format!("{} / {}", a.account, a.region)),
-                Cell::plain(thousands(a.count)),
-                Cell::plain(thousands(a.refused)),
-                Cell::plain(format!("{}\n{}", a.first, a.last)),
-                Cell::plain(top),
-            ]
-        })
-        .collect();
+    let rows = input.activity.iter().map(|a| {
+        // The map is ordered by name; the busiest principal is the largest count, ties by name.
+        let top = a
+            .by_principal
+            .iter()
+            .filter_map(|(who, n)| Some((n.as_u64()?, who)))
+            .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(x.1)))
+            .map(|(n, who)| format!("{who} ({n})"))
+            .unwrap_or_else(|| "-".into());
+        let title = titles.get(a.check).cloned().unwrap_or_else(|| a.check.to_string());
+        vec![
+            Cell::plain(title),
+            Cell::plain(format!("{} / {}", a.account, a.region)),
+            Cell::plain(thousands(a.count)),
+            Cell::plain(thousands(a.refused)),
+            Cell::plain(format!("{}\n{}", a.first, a.last)),
+            Cell::plain(top),
+        ]
+    });
     let columns = [
         ("Activity", 1.4, Align::Left),
         ("Account / region", 1.3, Align::Left),
@@ -213,7 +195,8 @@ pub(super) fn cloudtrail(input: &ReportInput) -> Option<Section> {
         ("First / last", 1.9, Align::Left),
         ("Most frequent principal", 2.2, Align::Left),
     ];
-    blocks.push(Block::Table(table(&columns, rows, "No activity of interest in the records.")));
+    let empty = "No activity of interest in the records.";
+    super::bounded_table(&mut blocks, input, &columns, rows, input.activity.len(), empty, "findings.json (activity)");
 
     blocks.push(Block::Heading(t.text("cloudtrail", "failing_heading", &[])));
     blocks.push(failing(input, |check| input.catalog.in_section(check, "cloudtrail")));
@@ -247,15 +230,13 @@ pub(super) fn entra(input: &ReportInput) -> Option<Section> {
             }
         }
         blocks.push(Block::Bars(BarChart { title: "Registered for MFA".into(), bars }));
-        let unregistered: Vec<Vec<Cell>> = registration
-            .iter()
-            .filter(|r| r.status == Status::Fail && is_admin(r))
-            .map(|r| vec![Cell::toned(r.resource.clone(), Tone::Bad), Cell::plain(r.detail.clone())])
-            .collect();
-        if !unregistered.is_empty() {
+        let unregistered = registration.iter().filter(|r| r.status == Status::Fail && is_admin(r));
+        let total = unregistered.clone().count();
+        if total > 0 {
             blocks.push(Block::Heading(t.text("entra", "admins_heading", &[])));
             let columns = [("Administrator", 1.4, Align::Left), ("Detail", 2.0, Align::Left)];
-            blocks.push(Block::Table(table(&columns, unregistered, "")));
+            let rows = unregistered.map(|r| vec![Cell::toned(&*r.resource, Tone::Bad), Cell::plain(&*r.detail)]);
+            super::bounded_table(&mut blocks, input, &columns, rows, total, "", "gap-register.csv and findings.json");
         }
     }
 
@@ -393,9 +374,14 @@ pub(crate) const SECTIONS: [&str; 4] = ["credentials", "cloudtrail", "entra", "p
 /// judged, then the failing resources.
 pub(super) fn posture(input: &ReportInput) -> Option<Section> {
     let t = input.template;
+    // Results per check and status, counted in one pass over the results.
+    let mut counts: BTreeMap<(&str, Status), usize> = BTreeMap::new();
+    for r in input.results {
+        *counts.entry((r.check, r.status)).or_default() += 1;
+    }
     let mut rows = Vec::new();
     for rule in input.catalog.checks.iter().filter(|c| c.section == "posture") {
-        let of = |status: Status| input.results.iter().filter(|r| r.check == rule.id && r.status == status).count();
+        let of = |status: Status| counts.get(&(rule.id.as_str(), status)).copied().unwrap_or(0);
         let (pass, fail, excepted, unknown) =
             (of(Status::Pass), of(Status::Fail), of(Status::Excepted), of(Status::Unknown));
         if pass + fail + excepted + unknown == 0 {
@@ -439,7 +425,7 @@ pub(super) fn posture(input: &ReportInput) -> Option<Section> {
 /// Results of check families no other section presents (for checks added after this module).
 pub(super) fn other(input: &ReportInput) -> Option<Section> {
     let known = |check: &str| input.catalog.get(check).is_some_and(|c| SECTIONS.contains(&c.section.as_str()));
-    if input.results.iter().all(|r| known(&r.check)) {
+    if input.results.iter().all(|r| known(r.check)) {
         return None;
     }
     let t = input.template;
@@ -464,7 +450,7 @@ fn failing(input: &ReportInput, which: impl Fn(&str) -> bool) -> Block {
     let rows = by_check
         .into_iter()
         .map(|((severity, check), failed)| {
-            let mut resources: Vec<&str> = failed.iter().map(|r| r.resource.as_str()).collect();
+            let mut resources: Vec<&str> = failed.iter().map(|r| &*r.resource).collect();
             resources.sort_unstable();
             let mut shown: Vec<String> = resources.iter().take(EXAMPLES_PER_CHECK).map(|r| r.to_string()).collect();
             if resources.len() > EXAMPLES_PER_CHECK {

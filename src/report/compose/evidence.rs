@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha2::{Digest, Sha256};
 
 use super::summary::one_line;
-use super::{ReportInput, section, table, thousands};
+use super::{ReportInput, bounded, bounded_table, section, table, thousands};
 use crate::evidence::intake::ManifestEntry;
 use crate::report::document::{Align, Block, Callout, Cell, Section, Tone};
 
@@ -33,23 +33,21 @@ pub(super) fn scope(input: &ReportInput) -> Section {
         g.records += a.records as u64;
         g.as_of.extend(a.as_of.clone());
     }
-    let rows = groups
-        .into_iter()
-        .map(|((kind, account), g)| {
-            let dates = match (g.as_of.first(), g.as_of.last()) {
-                (Some(a), Some(b)) if a == b => a.clone(),
-                (Some(a), Some(b)) => format!("{a} .. {b}"),
-                _ => "-".to_string(),
-            };
-            vec![
-                Cell::plain(kind),
-                Cell::plain(account),
-                Cell::plain(thousands(g.files)),
-                Cell::plain(thousands(g.records)),
-                Cell::plain(dates),
-            ]
-        })
-        .collect();
+    let total = groups.len();
+    let rows = groups.into_iter().map(|((kind, account), g)| {
+        let dates = match (g.as_of.first(), g.as_of.last()) {
+            (Some(a), Some(b)) if a == b => a.clone(),
+            (Some(a), Some(b)) => format!("{a} .. {b}"),
+            _ => "-".to_string(),
+        };
+        vec![
+            Cell::plain(kind),
+            Cell::plain(account),
+            Cell::plain(thousands(g.files)),
+            Cell::plain(thousands(g.records)),
+            Cell::plain(dates),
+        ]
+    });
     let columns = [
         ("Kind", 2.2, Align::Left),
         ("Account", 1.2, Align::Left),
@@ -57,7 +55,8 @@ pub(super) fn scope(input: &ReportInput) -> Section {
         ("Records", 0.9, Align::Right),
         ("Dated", 2.0, Align::Left),
     ];
-    blocks.push(Block::Table(table(&columns, rows, "No evidence was recognised.")));
+    let empty = "No evidence was recognised.";
+    bounded_table(&mut blocks, input, &columns, rows, total, empty, "manifest.json (each input's kind and account)");
     let used = input.entries.iter().filter(|e| e.used).count();
     blocks.push(Block::Paragraph(format!(
         "{} inputs (files and archive members) in all: {used} used, {} not used.",
@@ -67,7 +66,7 @@ pub(super) fn scope(input: &ReportInput) -> Section {
 
     blocks.push(Block::Heading(t.text("scope", "not_assessed_heading", &[])));
     blocks.push(Block::Paragraph(t.text("scope", "not_assessed_intro", &[])));
-    let assessed: BTreeSet<&str> = input.results.iter().map(|r| r.check.as_str()).collect();
+    let assessed: BTreeSet<&str> = input.results.iter().map(|r| r.check).collect();
     let rows = input
         .catalog
         .checks
@@ -95,35 +94,38 @@ pub(super) fn problems(input: &ReportInput) -> Section {
     }
     if !unused.is_empty() {
         blocks.push(Block::Heading(t.text("problems", "unused_heading", &[])));
-        let rows = unused
-            .iter()
-            .map(|e| {
-                vec![Cell::plain(e.path.clone()), Cell::plain(e.reason.clone().unwrap_or_else(|| "not used".into()))]
-            })
-            .collect();
-        blocks.push(Block::Table(table(&[("Input", 1.6, Align::Left), ("Reason", 1.4, Align::Left)], rows, "")));
+        let rows = unused.iter().map(|e| {
+            vec![Cell::plain(e.path.clone()), Cell::plain(e.reason.clone().unwrap_or_else(|| "not used".into()))]
+        });
+        let columns = [("Input", 1.6, Align::Left), ("Reason", 1.4, Align::Left)];
+        let full = "manifest.json and findings.json (inputs.unused)";
+        bounded_table(&mut blocks, input, &columns, rows, unused.len(), "", full);
     }
     if !input.diagnostics.is_empty() {
         blocks.push(Block::Heading(t.text("problems", "diagnostics_heading", &[])));
-        let rows = input
-            .diagnostics
-            .iter()
-            .map(|d| {
-                vec![
-                    Cell::plain(d.file.clone()),
-                    Cell::plain(d.locator.clone().unwrap_or_else(|| "-".into())),
-                    Cell::plain(d.message.clone()),
-                ]
-            })
-            .collect();
+        let rows = input.diagnostics.iter().map(|d| {
+            vec![
+                Cell::plain(d.file.clone()),
+                Cell::plain(d.locator.clone().unwrap_or_else(|| "-".into())),
+                Cell::plain(d.message.clone()),
+            ]
+        });
         let columns = [("Input", 1.6, Align::Left), ("Where", 0.8, Align::Left), ("Problem", 1.8, Align::Left)];
-        blocks.push(Block::Table(table(&columns, rows, "")));
+        let full = "findings.json (inputs.diagnostics)";
+        bounded_table(&mut blocks, input, &columns, rows, input.diagnostics.len(), "", full);
     }
     if !input.notes.is_empty() {
         blocks.push(Block::Heading(t.text("problems", "notes_heading", &[])));
-        for note in input.notes {
-            blocks.push(Block::Paragraph(format!("• {note}")));
+        let (shown, rest) = bounded(
+            input.notes.iter().map(|note| vec![Cell::plain(note.as_str())]),
+            input.notes.len(),
+            input.list_rows,
+            "findings.json (notes)",
+        );
+        for note in shown.into_iter().flatten() {
+            blocks.push(Block::Paragraph(format!("• {}", note.text)));
         }
+        blocks.extend(rest);
     }
     section(input, "problems", blocks)
 }
@@ -206,7 +208,8 @@ pub(super) fn manifest(input: &ReportInput) -> Section {
         ("Bytes", 0.7, Align::Right),
         ("SHA-256", 2.2, Align::Left),
     ];
-    blocks.push(Block::Table(table(&columns, rows, "No input.")));
+    let total = rows.len();
+    bounded_table(&mut blocks, input, &columns, rows, total, "No input.", "manifest.json (embedded in this PDF)");
     section(input, "manifest", blocks)
 }
 

@@ -54,6 +54,8 @@ pub(crate) struct ReportInput<'a> {
     pub signer: Option<SignerInfo>,
     /// The PDF's dates: the as-of or `SOURCE_DATE_EPOCH`.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Rows a list in the PDF shows before it is cut to a count ([`LIST_ROWS`]; tests lower it).
+    pub list_rows: usize,
 }
 
 /// The report id in every footer: derived from the findings, so the same analysis has the same id
@@ -106,10 +108,57 @@ fn failed_by_check(
     which: impl Fn(&str) -> bool,
 ) -> std::collections::BTreeMap<(crate::catalog::Severity, &str), Vec<&CheckResult>> {
     let mut by_check: std::collections::BTreeMap<_, Vec<&CheckResult>> = std::collections::BTreeMap::new();
-    for r in results.iter().filter(|r| r.status == crate::checks::Status::Fail && which(&r.check)) {
-        by_check.entry((r.severity, r.check.as_str())).or_default().push(r);
+    for r in results.iter().filter(|r| r.status == crate::checks::Status::Fail) {
+        by_check.entry((r.severity, r.check)).or_default().push(r);
     }
+    // `which` is asked once per check, not once per result (it looks the check up in the catalog).
+    by_check.retain(|(_, check), _| which(check));
     by_check
+}
+
+/// Rows a list in the PDF shows: past this, the list shows its first rows and says how many more
+/// there are and which output holds them all. 200 rows are about seven pages: a register of ten
+/// failing credential checks over a million users stays under a hundred pages instead of 80,000,
+/// while every list of the samples and the golden bundles (27 rows at most) is shown whole.
+pub(crate) const LIST_ROWS: usize = 200;
+
+/// The first `limit` of `total` rows (`rows` is lazy: only the rows shown are built), and when some
+/// are left out, the sentence that says how many and where the full list is.
+fn bounded(
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+    total: usize,
+    limit: usize,
+    full_list: &str,
+) -> (Vec<Vec<Cell>>, Option<crate::report::document::Block>) {
+    let shown: Vec<Vec<Cell>> = rows.into_iter().take(limit).collect();
+    let rest = (total > shown.len()).then(|| {
+        crate::report::document::Block::Callout(crate::report::document::Callout {
+            tone: Tone::Muted,
+            text: format!(
+                "The first {} of {} are shown; {} more are not listed here. The full list is in {full_list}.",
+                thousands(shown.len() as u64),
+                thousands(total as u64),
+                thousands((total - shown.len()) as u64)
+            ),
+        })
+    });
+    (shown, rest)
+}
+
+/// A table of at most `input.list_rows` rows, followed by the sentence [`bounded`] writes when rows
+/// were left out.
+fn bounded_table(
+    blocks: &mut Vec<crate::report::document::Block>,
+    input: &ReportInput,
+    columns: &[(&str, f32, crate::report::document::Align)],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+    total: usize,
+    empty: &str,
+    full_list: &str,
+) {
+    let (shown, rest) = bounded(rows, total, input.list_rows, full_list);
+    blocks.push(crate::report::document::Block::Table(table(columns, shown, empty)));
+    blocks.extend(rest);
 }
 
 /// `2026-10-01T08:00:00Z`, or "not known".

@@ -42,22 +42,39 @@ pub(super) fn cover(input: &ReportInput, report_id: &str) -> Cover {
     cover_of(input, facts)
 }
 
-/// Every account any artifact or result names, sorted.
+/// Accounts the cover names; more are counted (every result in findings.json names its account).
+const COVER_ACCOUNTS: usize = 50;
+
+/// Every account any artifact or result names, sorted (the first [`COVER_ACCOUNTS`] of them).
 fn accounts(input: &ReportInput) -> String {
-    // Entra results carry the tenant as their account; AWS accounts are 12 digits.
+    // Entra results carry the tenant as their account; AWS accounts are 12 digits. Results come
+    // sorted by check, so the section of one check is looked up once per run of its results.
+    let mut last: Option<(&str, bool)> = None;
+    let mut not_entra = |check: &'static str| match last {
+        Some((c, yes)) if c == check => yes,
+        _ => {
+            let yes = !input.catalog.in_section(check, "entra");
+            last = Some((check, yes));
+            yes
+        }
+    };
     let set: BTreeSet<&str> = input
         .artifacts
         .iter()
         .filter_map(|a| a.account.as_deref())
-        .chain(
-            input
-                .results
-                .iter()
-                .filter(|r| !input.catalog.in_section(&r.check, "entra"))
-                .filter_map(|r| r.account.as_deref()),
-        )
+        .chain(input.results.iter().filter(|r| not_entra(r.check)).filter_map(|r| r.account.as_deref()))
         .collect();
-    if set.is_empty() { "none identified".into() } else { set.into_iter().collect::<Vec<_>>().join(", ") }
+    if set.is_empty() {
+        return "none identified".into();
+    }
+    let mut shown = set.iter().take(COVER_ACCOUNTS).copied().collect::<Vec<_>>().join(", ");
+    if set.len() > COVER_ACCOUNTS {
+        shown.push_str(&format!(
+            " and {} more (findings.json names each)",
+            thousands((set.len() - COVER_ACCOUNTS) as u64)
+        ));
+    }
+    shown
 }
 
 fn count(results: &[CheckResult], status: Status) -> usize {
@@ -109,7 +126,7 @@ fn criteria_grid(input: &ReportInput) -> crate::report::document::Table {
             }
         }
     }
-    let assessed: BTreeSet<&str> = input.results.iter().map(|r| r.check.as_str()).collect();
+    let assessed: BTreeSet<&str> = input.results.iter().map(|r| r.check).collect();
     let rows = criteria
         .iter()
         .map(|criterion| {
@@ -157,8 +174,11 @@ fn criteria_grid(input: &ReportInput) -> crate::report::document::Table {
     table(&columns, rows, "No criteria.")
 }
 
+/// Where every failed result is, whatever the PDF shows.
+const FULL_REGISTER: &str = "gap-register.csv and findings.json (also embedded in this PDF)";
+
 /// Failed results grouped by check, most severe check first; each group says once what the check
-/// is and how to remediate, then lists its resources.
+/// is and how to remediate, then lists its resources (the first [`super::LIST_ROWS`] of them).
 pub(super) fn register(input: &ReportInput) -> Section {
     let t = input.template;
     let mut blocks = vec![Block::Paragraph(t.text("register", "intro", &[]))];
@@ -180,9 +200,9 @@ pub(super) fn register(input: &ReportInput) -> Section {
             facts.push(("Remediation".to_string(), one_line(&info.remediation)));
         }
         blocks.push(Block::Facts(facts));
-        let rows =
-            results.iter().map(|r| vec![Cell::plain(r.resource.clone()), Cell::plain(r.detail.clone())]).collect();
-        blocks.push(Block::Table(table(&[("Resource", 1.0, Align::Left), ("Detail", 1.8, Align::Left)], rows, "")));
+        let rows = results.iter().map(|r| vec![Cell::plain(&*r.resource), Cell::plain(&*r.detail)]);
+        let columns = [("Resource", 1.0, Align::Left), ("Detail", 1.8, Align::Left)];
+        super::bounded_table(&mut blocks, input, &columns, rows, results.len(), "", FULL_REGISTER);
     }
     section(input, "register", blocks)
 }
@@ -227,15 +247,13 @@ pub(super) fn exceptions(input: &ReportInput) -> Section {
     ];
     let mut blocks = vec![Block::Paragraph(t.text("exceptions", "intro", &[]))];
     blocks.push(Block::Table(table(&columns, rows, &t.text("exceptions", "empty", &[]))));
-    let excepted: Vec<Vec<Cell>> = input
-        .results
-        .iter()
-        .filter(|r| r.status == Status::Excepted)
-        .map(|r| vec![Cell::plain(r.check.clone()), Cell::toned(r.resource.clone(), status_tone(r.status))])
-        .collect();
-    if !excepted.is_empty() {
+    let excepted = input.results.iter().filter(|r| r.status == Status::Excepted);
+    let total = excepted.clone().count();
+    if total > 0 {
         blocks.push(Block::Heading("Excepted results".into()));
-        blocks.push(Block::Table(table(&[("Check", 1.0, Align::Left), ("Resource", 1.6, Align::Left)], excepted, "")));
+        let rows = excepted.map(|r| vec![Cell::plain(r.check), Cell::toned(&*r.resource, status_tone(r.status))]);
+        let columns = [("Check", 1.0, Align::Left), ("Resource", 1.6, Align::Left)];
+        super::bounded_table(&mut blocks, input, &columns, rows, total, "", FULL_REGISTER);
     }
     section(input, "exceptions", blocks)
 }
