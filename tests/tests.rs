@@ -10,6 +10,7 @@ mod cloudtrail_real;
 mod collect;
 mod entra;
 mod golden;
+mod hostile_corpus;
 mod posture;
 mod report_large;
 mod report_pdf;
