@@ -59,11 +59,11 @@ fn load_evidence_config(input: &EvidenceArgs) -> Result<Config> {
 }
 
 /// Evidence read and accounted for: every input's manifest entry, the facts, and what to tell.
-struct Accounted {
-    entries: Vec<ManifestEntry>,
-    diagnostics: Vec<Diagnostic>,
-    assembly: Assembly,
-    artifacts: Vec<Artifact>,
+pub(crate) struct Accounted {
+    pub entries: Vec<ManifestEntry>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub assembly: Assembly,
+    pub artifacts: Vec<Artifact>,
 }
 
 fn read_and_account(
@@ -103,7 +103,11 @@ fn read_and_account(
     Ok(account_for(intake, as_of_override, period))
 }
 
-fn account_for(intake: Intake, as_of_override: Option<Instant>, period: Option<ObservationPeriod>) -> Accounted {
+pub(crate) fn account_for(
+    intake: Intake,
+    as_of_override: Option<Instant>,
+    period: Option<ObservationPeriod>,
+) -> Accounted {
     let Intake { processed, cloudtrail } = intake;
     let mut entries = Vec::with_capacity(processed.len());
     let mut diagnostics = Vec::new();

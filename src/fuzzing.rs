@@ -233,6 +233,82 @@ pub fn trail_config(data: &[u8]) {
 /// Every target over its seeds (`fuzz/seeds/<target>/`), the inputs the fuzzer once crashed on
 /// (`fuzz/regressions/<target>/`), every other target's seeds, and a few hundred deterministic
 /// mutations of each: the fuzz targets' checks on stable, in a debug build, in seconds.
+/// What the whole analysis of one fuzzed file made of it, as far as the invariants need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Inputs the run accounted for (the file and every archive member in it).
+    pub inputs: usize,
+    /// Inputs neither used nor given a reason: must stay 0.
+    pub unexplained: usize,
+    /// Days the CloudTrail observation period spans, when the evidence gave one.
+    pub period_days: Option<i64>,
+    /// Rows coverage.csv would have.
+    pub coverage_rows: usize,
+    pub results: usize,
+}
+
+/// The longest period untrusted evidence may stretch coverage to: the longest `--period` the CLI
+/// accepts. A longer one means a planted date sized the grid (issue 15, item 1).
+pub const MAX_PERIOD_DAYS: i64 = 3660;
+
+/// The whole pipeline on one file, as `analyze` runs it up to the outputs: discovery, intake,
+/// facts, every check, results and the coverage grid (not the PDF, to keep runs fast). The file
+/// is written under a CloudTrail-looking path in a per-process scratch folder, so log files get
+/// their account and region as from a real archive.
+pub fn analyze(data: &[u8]) -> Result<Analysis, String> {
+    use crate::evidence::intake::read_evidence;
+    use crate::evidence::kinds::RecordScope;
+
+    // Per process and thread: the property tests run beside each other in one process.
+    let thread = format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+    let root = std::env::temp_dir().join(format!("gapscope-fuzz-analyze-{}-{thread}", std::process::id()));
+    let folder = root.join("AWSLogs/123456789012/CloudTrail/us-east-1/2026/09/01");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("scratch folder: {e}"))?;
+    let file = folder.join("123456789012_CloudTrail_us-east-1_20260901T0000Z_fuzz.json.gz");
+    std::fs::write(&file, data).map_err(|e| format!("scratch file: {e}"))?;
+
+    let config = crate::config::Config::default();
+    let intake = read_evidence(std::slice::from_ref(&root), &config.limits, 1, RecordScope::default(), &|_| {})
+        .map_err(|e| format!("discovery refused the scratch folder: {e}"))?;
+    let accounted = crate::app::account_for(intake, None, None);
+    let facts = &accounted.assembly.facts;
+    let outcomes = crate::checks::evaluate_all(facts, &config.thresholds);
+    let catalog = crate::catalog::Catalog::embedded().map_err(|e| e.to_string())?;
+    let as_of = facts.as_of().map(|t| t.date_naive());
+    let (results, _) = crate::results::build(outcomes, &catalog, &[], as_of).map_err(|e| e.to_string())?;
+    let cloudtrail = &facts.cloudtrail;
+    let coverage_rows = match &cloudtrail.period {
+        Some(period) => {
+            crate::facts::cloudtrail::coverage::grid(&cloudtrail.aggregate, period, &cloudtrail.coverage).len()
+        }
+        None => 0,
+    };
+    Ok(Analysis {
+        inputs: accounted.entries.len(),
+        unexplained: accounted.entries.iter().filter(|e| !e.used && e.reason.is_none()).count(),
+        period_days: cloudtrail.period.map(|p| p.days()),
+        coverage_rows,
+        results: results.len(),
+    })
+}
+
+impl Analysis {
+    /// What every run promises whatever the input: every input explained, the period (and so the
+    /// grid) not stretched past what any real evidence could need.
+    pub fn check(&self) -> Result<(), String> {
+        if self.inputs == 0 {
+            return Err("the file itself was not accounted for".into());
+        }
+        if self.unexplained > 0 {
+            return Err(format!("{} input(s) neither used nor given a reason", self.unexplained));
+        }
+        if let Some(days) = self.period_days.filter(|d| *d > MAX_PERIOD_DAYS) {
+            return Err(format!("a period of {days} days, longer than any evidence can justify"));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,7 +319,9 @@ mod tests {
     /// Mutations per seed file: a few hundred each keeps the whole module under ~20 s in a debug build.
     const MUTATIONS: usize = 300;
 
-    const TARGETS: [&str; 9] = [
+    const TARGETS: [&str; 11] = [
+        "analyze",
+        "verify",
         "recognise",
         "discover",
         "cloudtrail_log",
@@ -379,6 +457,19 @@ mod tests {
 
     fn all(counts: impl IntoIterator<Item = Counts>) -> Result<(), String> {
         counts.into_iter().try_for_each(|c| c.check())
+    }
+
+    #[test]
+    fn a_whole_run_accounts_for_every_input_and_keeps_the_period_sane() {
+        run("analyze", |data| analyze(data)?.check());
+    }
+
+    #[test]
+    fn verifying_any_bytes_never_panics() {
+        run("verify", |data| {
+            let _ = crate::signing::verify(data);
+            Ok(())
+        });
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod entra;
 mod golden;
 mod hostile_archives;
 mod hostile_cli;
+mod hostile_corpus;
 mod hostile_evidence;
 mod hostile_outputs;
 mod hostile_pdf;
