@@ -71,7 +71,7 @@ mod tests {
     fn register_cells_from_evidence_cannot_start_a_formula() {
         let catalog = Catalog::embedded().unwrap();
         let result = CheckResult {
-            check: "aws.ec2.sg_open_ssh".into(),
+            check: "aws.ec2.sg_open_ssh",
             status: Status::Fail,
             severity: Severity::High,
             resource: "=HYPERLINK(\"http://x\")".into(),
