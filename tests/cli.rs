@@ -250,15 +250,6 @@ const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last
 const ROOT: &str = "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
 const USER: &str = "eve,arn:aws:iam::111111111111:user/eve,2026-01-01T00:00:00Z,true,2026-09-01T00:00:00Z,N/A,N/A,false,true,2026-01-01T00:00:00Z,2026-09-29T00:00:00Z,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
 
-fn zip_with(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in members {
-        w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
 /// Bad input of every kind beside one good report: each gets a clear reason, the good one is analysed.
 #[test]
 fn bad_inputs_are_reported_and_the_rest_is_analysed() {

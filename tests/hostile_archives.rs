@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{analyze, crate_dir, manifest_entry, run};
+use crate::common::{analyze, crate_dir, manifest_entry, run, zip_with};
 
 const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
 const USER: &str = "eve,arn:aws:iam::111111111111:user/eve,2026-01-01T00:00:00Z,true,2026-09-01T00:00:00Z,N/A,N/A,false,true,2026-01-01T00:00:00Z,2026-09-29T00:00:00Z,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
@@ -66,15 +66,6 @@ fn overlapping_zip(data: &[u8], entries: usize) -> Vec<u8> {
     out.extend_from_slice(&cd_start.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out
-}
-
-fn zip_with(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in members {
-        w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 #[test]

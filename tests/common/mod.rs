@@ -107,3 +107,14 @@ pub(crate) fn samples_inputs() -> usize {
     }
     n
 }
+
+/// A zip holding `members` (name, bytes), deflated as the zip crate writes them by default.
+pub(crate) fn zip_with(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in members {
+        w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
