@@ -1,0 +1,1 @@
+//! Period controls from observations: violations, evidence gaps, verdicts.

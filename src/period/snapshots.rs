@@ -1,0 +1,1 @@
+//! Dating evidence into snapshots.
