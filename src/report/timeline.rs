@@ -323,7 +323,7 @@ pub(crate) mod tests {
         gaps: &[(&str, &str)],
     ) -> Control {
         Control {
-            check: "aws.ec2.sg_open_ssh",
+            check: "aws.ec2.sg_open_admin_ports",
             resource: resource.into(),
             account: Some("111111111111".into()),
             verdict: if !violations.is_empty() {
@@ -379,7 +379,7 @@ pub(crate) mod tests {
             want.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
         assert_eq!(got, want);
         let fail = &rows(&csv)[1];
-        assert_eq!(&fail[..3], ["aws.ec2.sg_open_ssh", "sg-1", "111111111111"]);
+        assert_eq!(&fail[..3], ["aws.ec2.sg_open_admin_ports", "sg-1", "111111111111"]);
         assert_eq!(fail[7], "trail/2026/03/05/x.json.gz (0123456789ab, record 4)");
     }
 
@@ -408,7 +408,7 @@ pub(crate) mod tests {
     fn rows_are_sorted_by_check_then_resource_then_start() {
         let pass = [("2026-01-31T12:00:00Z", Status::Pass), ("2026-02-28T12:00:00Z", Status::Pass)];
         let mut other = control("sg-0", &pass, vec![], &[]);
-        other.check = "aws.ec2.sg_default_rules";
+        other.check = "aws.ec2.default_sg_restricts_all";
         let controls = vec![closed_and_gap(), control("sg-0", &pass, vec![], &[]), other];
         let csv = render(&year(controls)).unwrap();
         let keys: Vec<(String, String, String)> =
@@ -416,7 +416,7 @@ pub(crate) mod tests {
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(keys, sorted);
-        assert_eq!(keys[0].0, "aws.ec2.sg_default_rules");
+        assert_eq!(keys[0].0, "aws.ec2.default_sg_restricts_all");
         assert_eq!(keys[1].1, "sg-0");
         assert_eq!(keys.len(), 1 + 1 + 5);
     }
