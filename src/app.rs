@@ -296,6 +296,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             generated_by: GENERATED_BY,
             as_of: run_as_of,
             period: facts.cloudtrail.period,
+            period_findings: None,
             facts,
             results: &results,
             exceptions: &exception_uses,

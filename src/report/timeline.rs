@@ -70,12 +70,17 @@ impl Bound {
     /// As the `to` cell: the last day the interval covers (inclusive, as evidence gaps are), or
     /// the instant.
     pub(crate) fn end_text(self) -> String {
-        if self.day { (self.at - TimeDelta::seconds(1)).date_naive().to_string() } else { format_instant(self.at) }
+        if self.day { last_day(self.at).to_string() } else { format_instant(self.at) }
     }
 }
 
 pub(crate) fn start_of(day: NaiveDate) -> Instant {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// The day the second before `end` falls on: the last day an interval ending at `end` covers.
+pub(crate) fn last_day(end: Instant) -> NaiveDate {
+    end.checked_sub_signed(TimeDelta::seconds(1)).unwrap_or(end).date_naive()
 }
 
 /// The instant a whole day ends (exclusive).

@@ -69,6 +69,7 @@ fn register_of(results: &[crate::results::CheckResult], list_rows: usize) -> (Ve
         generated_by: "gapscope test",
         as_of: None,
         period: None,
+        period_findings: None,
         facts: &facts,
         results,
         exceptions: &[],
