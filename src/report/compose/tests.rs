@@ -200,7 +200,7 @@ fn a_criterions_period_verdict_is_exception_over_not_evidenced_over_operated() {
 fn the_criteria_grid_gives_each_criterion_the_verdict_of_its_checks_period_controls() {
     use crate::checks::Status;
     use crate::report::document::Tone;
-    use crate::report::timeline::tests::{control, year};
+    use crate::report::timeline::tests::control;
     let mut period = period_with_a_closed_exception();
     // CC6.1: console MFA not evidenced for one user; CC7.3: log file validation operated.
     let mut mfa = control("arn:aws:iam::111111111111:user/alice", &[], vec![], &[("2026-07-01", "2026-09-29")]);
