@@ -235,7 +235,6 @@ pub(super) fn swimlanes(l: &mut Layout, s: &Swimlanes) {
     l.need(first + axis_h);
     let mut r = 0;
     while r < s.lanes.len() {
-        let block_top = l.y;
         let mut placed = 0;
         while let (Some((lines, h)), Some(lane)) = (rows.get(r), s.lanes.get(r)) {
             if placed > 0 && l.y + h + axis_h > BOTTOM {
@@ -245,6 +244,10 @@ pub(super) fn swimlanes(l: &mut Layout, s: &Swimlanes) {
             draw_label(l, top, *h, lines);
             let bar_top = top + (h - ROW_GAP - LANE_H) / 2.0;
             l.rect(axis_x, bar_top, axis_w, LANE_H, TRACK);
+            // Month lines on the track, under the bars.
+            for day in months.iter().skip(1) {
+                l.rect(x_of(start_of(*day)), bar_top, 0.4, LANE_H, RULE);
+            }
             // No-evidence bars first, so a violation drawn over the same days stays visible.
             let mut bars: Vec<_> = lane.bars.iter().collect();
             bars.sort_by_key(|b| b.tone == Tone::Bad);
@@ -257,11 +260,6 @@ pub(super) fn swimlanes(l: &mut Layout, s: &Swimlanes) {
             l.y = top + h;
             r += 1;
             placed += 1;
-        }
-        // Month lines through the lanes, then the axis under them.
-        let lanes_bottom = l.y;
-        for day in &months {
-            l.rect(x_of(start_of(*day)), block_top, 0.4, lanes_bottom - block_top, RULE);
         }
         month_axis(l, &months, x_of);
         if r < s.lanes.len() {
