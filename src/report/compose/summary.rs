@@ -179,15 +179,15 @@ fn criteria_grid(input: &ReportInput) -> crate::report::document::Table {
         })
         .collect();
     let columns = [
-        ("Criterion", 1.2, Align::Left),
-        ("Checks", 1.0, Align::Right),
-        ("Pass", 1.0, Align::Right),
-        ("Fail", 1.0, Align::Right),
-        ("Excepted", 1.1, Align::Right),
-        ("Undetermined", 1.5, Align::Right),
-        ("No evidence", 1.4, Align::Right),
-        ("Overall", 2.4, Align::Left),
-        ("Period", 2.0, Align::Left),
+        ("Criterion", 1.1, Align::Left),
+        ("Checks", 0.9, Align::Right),
+        ("Pass", 0.75, Align::Right),
+        ("Fail", 0.75, Align::Right),
+        ("Excepted", 1.2, Align::Right),
+        ("Undetermined", 1.75, Align::Right),
+        ("No evidence", 1.1, Align::Right),
+        ("Overall", 2.0, Align::Left),
+        ("Period", 1.75, Align::Left),
     ];
     table(&columns, rows, "No criteria.")
 }
