@@ -336,7 +336,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     };
     // Every output is rendered before the first is written; the PDF embeds these same bytes.
     let csv = if s.formats.contains(&Format::Csv) {
-        Some((register::render(&results, &s.catalog)?, coverage::render_csv(&grid)?))
+        Some((register::render(&results, &s.catalog, None)?, coverage::render_csv(&grid)?))
     } else {
         None
     };
@@ -353,6 +353,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             generated_by: GENERATED_BY,
             as_of: run_as_of,
             period: facts.cloudtrail.period,
+            period_findings: None,
             facts,
             results: &results,
             exceptions: &exception_uses,
