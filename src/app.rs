@@ -336,7 +336,12 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     };
     // Every output is rendered before the first is written; the PDF embeds these same bytes.
     let csv = if s.formats.contains(&Format::Csv) {
-        Some((register::render(&results, &s.catalog, None)?, coverage::render_csv(&grid)?))
+        let timeline = period_findings.as_ref().map(crate::report::timeline::render).transpose()?;
+        Some((
+            register::render(&results, &s.catalog, period_findings.as_ref())?,
+            coverage::render_csv(&grid)?,
+            timeline,
+        ))
     } else {
         None
     };
@@ -353,7 +358,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             generated_by: GENERATED_BY,
             as_of: run_as_of,
             period: facts.cloudtrail.period,
-            period_findings: None,
+            period_findings: period_findings.as_ref(),
             facts,
             results: &results,
             exceptions: &exception_uses,
@@ -380,9 +385,12 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     if s.formats.contains(&Format::Json) {
         outputs.push(("findings.json", &findings));
     }
-    if let Some((register, coverage)) = &csv {
+    if let Some((register, coverage, timeline)) = &csv {
         outputs.push(("gap-register.csv", register));
         outputs.push(("coverage.csv", coverage));
+        if let Some(timeline) = timeline {
+            outputs.push(("timeline.csv", timeline));
+        }
     }
     outputs.push(("manifest.json", &manifest));
     if let Some(pdf) = &pdf {

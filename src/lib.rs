@@ -20,7 +20,6 @@ mod facts;
 mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
-#[allow(dead_code)] // wired in step by step (issue 16); removed when the period analysis is complete
 mod period;
 mod report;
 mod results;

@@ -74,16 +74,6 @@ pub(crate) enum Verdict {
     NotEvidenced,
 }
 
-impl Verdict {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Operated => "operated",
-            Verdict::Exception => "exception",
-            Verdict::NotEvidenced => "not_evidenced",
-        }
-    }
-}
-
 /// What dates a violation's start or end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

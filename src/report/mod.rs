@@ -12,6 +12,4 @@ pub(crate) mod pdf;
 pub(crate) mod publish;
 pub(crate) mod register;
 pub(crate) mod template;
-// Written by `analyze` once the period analysis is wired in (issue 16); until then only tests call it.
-#[allow(dead_code)]
 pub(crate) mod timeline;

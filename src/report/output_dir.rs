@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 pub(crate) const LOCK_NAME: &str = ".gapscope.lock";
 
 /// Every file `analyze` can write in the output folder, whatever `--format` asks for.
-pub(crate) const OUTPUT_NAMES: [&str; 5] =
-    ["findings.json", "gap-register.csv", "coverage.csv", "manifest.json", "report.pdf"];
+pub(crate) const OUTPUT_NAMES: [&str; 6] =
+    ["findings.json", "gap-register.csv", "coverage.csv", "timeline.csv", "manifest.json", "report.pdf"];
 
 /// Temporary files of the lock holder: `.<output name>.<random>.tmp`.
 const TEMP_SUFFIX: &str = ".tmp";
