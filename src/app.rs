@@ -458,17 +458,20 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
     let config = load_evidence_config(&args.input)?;
     let accounted = read_and_account(&args.input, &config, None, None, quiet)?;
     let unused = unused_of(&accounted.entries);
+    let snapshots = accounted.filing.snapshots(accounted.assembly.facts.as_of());
     let mut out = std::io::stdout().lock();
     if args.json {
         #[derive(Serialize)]
         struct InventoryJson<'a> {
             artifacts: &'a [Artifact],
+            snapshots: &'a [crate::period::SnapshotOut],
             unused: &'a [Unused],
             notes: &'a [String],
             diagnostics: &'a [Diagnostic],
         }
         let doc = InventoryJson {
             artifacts: &accounted.artifacts,
+            snapshots: &snapshots,
             unused: &unused,
             notes: &accounted.assembly.notes,
             diagnostics: &accounted.diagnostics,
@@ -492,6 +495,24 @@ fn inventory(args: InventoryArgs, quiet: bool) -> Result<u8> {
         })
         .collect();
     write_table(&mut out, ["KIND", "ACCOUNT", "AS-OF", "RECORDS", "PATH"], &rows)?;
+    writeln!(out)?;
+    writeln!(out, "Snapshots ({}): each account's exports of one kind and date", snapshots.len())?;
+    let rows: Vec<[String; 5]> = snapshots
+        .iter()
+        .map(|s| {
+            [
+                s.account.as_deref().map_or_else(|| "-".into(), shown),
+                shown(&s.kind),
+                format_instant(s.as_of),
+                s.date_source.clone(),
+                match s.files.as_slice() {
+                    [one] => shown(one),
+                    many => format!("{} files", many.len()),
+                },
+            ]
+        })
+        .collect();
+    write_table(&mut out, ["ACCOUNT", "KIND", "DATE", "DATED BY", "FILES"], &rows)?;
     writeln!(out)?;
     writeln!(out, "Not used ({} of {} inputs):", unused.len(), accounted.entries.len())?;
     let rows: Vec<[String; 2]> = unused.iter().map(|u| [shown(&u.file), shown(&u.reason)]).collect();

@@ -605,7 +605,7 @@ mod tests {
     /// example here fails this test, so every sniffer is exercised at least once.
     #[test]
     fn every_kind_recognises_an_example_of_its_own() {
-        let examples: [(&str, &[u8]); 10] = [
+        let examples: [(&str, &[u8]); 11] = [
             ("aws.iam.credential_report (json)", br#"{"Content": "dXNlcg==", "ReportFormat": "text/csv"}"#),
             ("aws.cloudtrail.log", br#"{"Records": [{"eventID": "x"}]}"#),
             ("aws.cloudtrail.lookup_events", br#"{"Events": [{"CloudTrailEvent": "{}"}]}"#),
@@ -616,6 +616,7 @@ mod tests {
             ("entra.directory", br#"{"value": [{"userPrincipalName": "a@b", "isMfaRegistered": true}]}"#),
             ("aws.cli_export", br#"{"SecurityGroups": []}"#),
             ("aws.iam.credential_report (csv)", b"user,arn,user_creation_time,password_enabled,mfa_active\n"),
+            ("gapscope.collection", b"gapscope AWS evidence collection\nstarted: 2026-03-31T12:00:00Z\n"),
         ];
         for (name, content) in examples {
             let found = match recognise(content) {

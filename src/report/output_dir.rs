@@ -289,7 +289,7 @@ mod tests {
         std::fs::write(dir.path().join("notes.txt"), b"the auditor's").unwrap();
         let out = OutputDir::lock(dir.path()).unwrap();
         let published = out.publish(&[("findings.json", b"new"), ("manifest.json", b"new")]).unwrap();
-        assert_eq!(published.removed, ["gap-register.csv", "coverage.csv", "report.pdf"]);
+        assert_eq!(published.removed, ["gap-register.csv", "coverage.csv", "timeline.csv", "report.pdf"]);
         drop(out);
         assert_eq!(names_in(dir.path()), ["findings.json", "manifest.json", "notes.txt"]);
     }
