@@ -34,6 +34,10 @@ pub(crate) struct Outcome {
     pub region: Option<String>,
     pub detail: String,
     pub evidence: Vec<EvidenceRef>,
+    /// Since when the status has held, by the evidence's own timestamps (a key over the rotation
+    /// limit since its last rotation + limit + 1 day; passing since it was rotated): dates the
+    /// start or end of a violation between snapshots. `None` where the evidence does not say.
+    pub since: Option<crate::timefmt::Instant>,
 }
 
 /// A rule: given its own catalog id (the rule table is the one place that names it), the facts and
@@ -65,6 +69,20 @@ pub(crate) fn rules() -> Vec<&'static Rule> {
 /// credential report gives millions of outcomes, and only one rule's are held at once.
 pub(crate) fn evaluate_all<'a>(facts: &'a Facts, thresholds: &'a Thresholds) -> impl Iterator<Item = Outcome> + 'a {
     rules().into_iter().flat_map(move |rule| rule.run(facts, thresholds))
+}
+
+/// Is this a rule over snapshot evidence (a picture of one moment)? The CloudTrail record rules
+/// judge the whole log period at once and are not re-run per snapshot.
+pub(crate) fn is_snapshot_rule(check: &str) -> bool {
+    !cloudtrail::RULES.iter().any(|r| r.id == check)
+}
+
+/// Runs the snapshot rules over the facts of one older snapshot.
+pub(crate) fn evaluate_snapshot<'a>(
+    facts: &'a Facts,
+    thresholds: &'a Thresholds,
+) -> impl Iterator<Item = Outcome> + 'a {
+    rules().into_iter().filter(|r| is_snapshot_rule(r.id)).flat_map(move |rule| rule.run(facts, thresholds))
 }
 
 #[cfg(test)]
@@ -122,6 +140,7 @@ mod tests {
                 region: None,
                 detail: String::new(),
                 evidence: Vec::new(),
+                since: None,
             }]
         }
         let rule = Rule { id: "x.y.z", evaluate: echo };
