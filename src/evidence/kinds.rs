@@ -498,6 +498,7 @@ fn read_log(r: &Reading<'_>, shape: Shape) -> Read {
     };
     let context = FileContext::from_path(r.path);
     let mut tally = Tally::new(r.path, context.clone(), r.dedupe, r.scope.period);
+    tally.set_sha256(r.sha256);
     let summary = cloudtrail_log::read(r.content, shape, &mut |record| tally.add(record));
     let span = tally.span();
     let implausible = tally.implausible().to_vec();

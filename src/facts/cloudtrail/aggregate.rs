@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::Datelike;
 use sha2::{Digest, Sha256};
@@ -409,6 +409,9 @@ pub(crate) struct Aggregate {
     pub outside_period: u64,
     pub oldest: Option<i64>,
     pub newest: Option<i64>,
+    /// The change events that can date a period control (issue 16), duplicates and records outside
+    /// `--period` included: the period analysis clips and dedupes them.
+    pub changes: crate::period::changes::ChangeLog,
 }
 
 impl Aggregate {
@@ -436,6 +439,7 @@ impl Aggregate {
         self.outside_period += other.outside_period;
         self.oldest = min_option(self.oldest, other.oldest);
         self.newest = self.newest.max(other.newest);
+        self.changes.merge(other.changes);
     }
 }
 
@@ -450,6 +454,9 @@ fn min_option(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// one, and the hot loop then compares a couple of short strings instead of hashing owned keys.
 pub(crate) struct Tally<'d> {
     path: String,
+    /// The file as change events name it: path and SHA-256, shared by every change of the file.
+    file: Arc<str>,
+    sha256: Arc<str>,
     context: FileContext,
     dedupe: &'d Dedupe,
     period: Option<(i32, i32)>,
@@ -480,6 +487,8 @@ impl<'d> Tally<'d> {
     pub(crate) fn new(path: &str, context: FileContext, dedupe: &'d Dedupe, period: Option<(i32, i32)>) -> Tally<'d> {
         Tally {
             path: path.to_string(),
+            file: Arc::from(path),
+            sha256: Arc::from(""),
             context,
             dedupe,
             period,
@@ -492,6 +501,23 @@ impl<'d> Tally<'d> {
             span: None,
             implausible: Vec::new(),
         }
+    }
+
+    /// The SHA-256 of the file as read, for the evidence of the change events it holds.
+    pub(crate) fn set_sha256(&mut self, sha256: &str) {
+        self.sha256 = Arc::from(sha256);
+    }
+
+    /// Where a record belongs: the file's layout first, then the record's own account and region.
+    fn place_of<'r>(context: &'r FileContext, record: &'r Record) -> (&'r str, &'r str) {
+        let account = context
+            .account
+            .as_deref()
+            .or(record.recipient_account_id.get())
+            .or(record.identity_account())
+            .unwrap_or("unknown");
+        let region = record.aws_region.get().or(context.region.as_deref()).unwrap_or("unknown");
+        (account, region)
     }
 
     /// The first [`EXAMPLES`] records whose eventTime cannot be true (the count is the aggregate's).
@@ -525,6 +551,19 @@ impl<'d> Tally<'d> {
             Some((oldest, newest)) => (oldest.min(time), newest.max(time)),
             None => (time, time),
         });
+        if let Some(name) = record.event_name.get()
+            && crate::period::changes::wanted(name)
+        {
+            let (account, _) = Self::place_of(&self.context, record);
+            let source = crate::period::changes::Source {
+                file: self.file.clone(),
+                sha256: self.sha256.clone(),
+                record: self.aggregate.records,
+            };
+            let actor = principal(record, account);
+            let account = account.to_string();
+            self.aggregate.changes.capture(record, &source, time, &account, &actor);
+        }
         let day = day_of(time);
         if let Some((from, to)) = self.period
             && (day < from || day > to)
@@ -532,14 +571,7 @@ impl<'d> Tally<'d> {
             self.aggregate.outside_period += 1;
             return;
         }
-        let account = self
-            .context
-            .account
-            .as_deref()
-            .or(record.recipient_account_id.get())
-            .or(record.identity_account())
-            .unwrap_or("unknown");
-        let region = record.aws_region.get().or(self.context.region.as_deref()).unwrap_or("unknown");
+        let (account, region) = Self::place_of(&self.context, record);
         let place = match self.places.iter().position(|(a, r)| a == account && r == region) {
             Some(place) => place,
             None => {

@@ -126,6 +126,10 @@ pub(crate) struct Record<'a> {
     pub console_login: Text<'a>,
     /// `additionalEventData.MFAUsed` (`Yes` | `No`).
     pub mfa_used: Text<'a>,
+    /// `requestParameters` and `responseElements` whole, read only for the change events the period
+    /// analysis dates ([`crate::period::changes::wanted`]); every other record skips them unparsed.
+    pub request: Option<Box<serde_json::Value>>,
+    pub response: Option<Box<serde_json::Value>>,
 }
 
 impl<'a> Record<'a> {
@@ -149,6 +153,15 @@ impl<'a> Record<'a> {
     }
     pub(crate) fn user_name(&self) -> Option<&str> {
         self.identity_text(|i| &i.user_name)
+    }
+}
+
+/// Whether a record of this (so far read) eventName needs its parameters: a change event, or a name
+/// not read yet.
+fn wants_parameters(event_name: &Text) -> bool {
+    match &event_name.0 {
+        None => true,
+        Some(name) => crate::period::changes::wanted(name),
     }
 }
 
@@ -192,6 +205,19 @@ impl<'de> Visitor<'de> for ElementVisitor {
                 "recipientAccountId" => &mut record.recipient_account_id,
                 "userIdentity" => {
                     record.identity = Some(map.next_value::<Identity>()?);
+                    continue;
+                }
+                // CloudTrail writes eventName before these; a record that does not is read whole
+                // until its name is known, so no change event is missed.
+                "requestParameters" if wants_parameters(&record.event_name) => {
+                    record.request = Some(Box::new(map.next_value::<serde_json::Value>()?));
+                    continue;
+                }
+                "responseElements" if wants_parameters(&record.event_name) => {
+                    let response = map.next_value::<serde_json::Value>()?;
+                    let login = response.get("ConsoleLogin").and_then(serde_json::Value::as_str);
+                    record.console_login = Text(login.map(|l| Cow::Owned(l.to_string())));
+                    record.response = Some(Box::new(response));
                     continue;
                 }
                 "responseElements" => {
