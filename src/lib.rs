@@ -20,9 +20,9 @@ mod facts;
 mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
-mod report;
 #[allow(dead_code)] // wired in step by step (issue 16); removed when the period analysis is complete
 mod period;
+mod report;
 mod results;
 pub mod signing;
 mod timefmt;

@@ -141,7 +141,7 @@ pub(crate) fn build(
                 entry
             }
         };
-        let Outcome { check, status, resource, account, region, mut detail, evidence } = outcome;
+        let Outcome { check, status, resource, account, region, mut detail, evidence, since: _ } = outcome;
         let mut exception = None;
         let mut status = status;
         if status == Status::Fail {
@@ -230,6 +230,7 @@ mod tests {
             region: None,
             detail: "d".into(),
             evidence: vec![],
+            since: None,
         }
     }
 

@@ -50,6 +50,7 @@ fn log_integrity(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outc
                         locator: locator.clone(),
                     })
                     .collect(),
+                since: None,
             }
         })
         .collect()
@@ -106,7 +107,8 @@ fn archive_region_gap(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec
                 region: Some(c.region.clone()),
                 detail,
                 evidence: vec![coverage_ref(&c.account, &c.region)],
-            }
+since: None,
+}
         })
         .collect()
 }
@@ -144,6 +146,7 @@ fn archive_region_missing(check: &'static str, facts: &Facts, _: &Thresholds) ->
                 region: Some(region.clone()),
                 detail,
                 evidence: vec![coverage_ref(account, region)],
+                since: None,
             }
         })
         .collect()
@@ -225,6 +228,7 @@ fn detection(facts: &Facts, check: &'static str, kind: Kind, what: &str, counts:
                 region: None,
                 detail,
                 evidence: example_refs(&hashes, &examples),
+                since: None,
             }
         })
         .collect()
@@ -304,7 +308,8 @@ fn console_login_without_mfa(check: &'static str, facts: &Facts, _: &Thresholds)
                 region: None,
                 detail,
                 evidence: example_refs(&hashes, &logins.examples),
-            }
+since: None,
+}
         })
         .collect()
 }

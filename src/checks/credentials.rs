@@ -24,6 +24,20 @@ pub(crate) const RULES: &[Rule] = &[
 /// A verdict, or `Err(why unknown)`.
 type Verdict = Result<(bool, String), String>;
 
+/// A verdict with since when it has held by the report's own timestamps (see [`Outcome::since`]).
+type Dated = Result<(bool, String, Option<Instant>), String>;
+
+fn undated(verdict: Verdict) -> Dated {
+    verdict.map(|(failed, detail)| (failed, detail, None))
+}
+
+/// An age rule's verdict, dated: over `limit` days since `t` fails from `t` + limit + 1 day (the
+/// first whole day over), and within it passes from `t` itself.
+fn over_limit(failed: bool, detail: String, t: Instant, limit: i64) -> Dated {
+    let since = if failed { t.checked_add_signed(chrono::Duration::days(limit + 1)) } else { Some(t) };
+    Ok((failed, detail, since))
+}
+
 /// Runs `judge` over the rows `select`ed from every report, one outcome per row; a row whose
 /// membership cannot be read (`Err`) gets an `unknown` outcome saying why.
 fn per_row(
@@ -31,6 +45,16 @@ fn per_row(
     check: &'static str,
     select: fn(&CredentialRow) -> Result<bool, String>,
     judge: impl Fn(&AssessedReport, &CredentialRow) -> Verdict,
+) -> Vec<Outcome> {
+    per_row_dated(facts, check, select, |assessed, row| undated(judge(assessed, row)))
+}
+
+/// [`per_row`] for a rule that dates its verdicts.
+fn per_row_dated(
+    facts: &Facts,
+    check: &'static str,
+    select: fn(&CredentialRow) -> Result<bool, String>,
+    judge: impl Fn(&AssessedReport, &CredentialRow) -> Dated,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
     for assessed in &facts.credential_reports {
@@ -53,6 +77,16 @@ fn per_active_key(
     check: &'static str,
     select: impl Fn(&CredentialRow) -> Result<bool, String>,
     judge: impl Fn(&AssessedReport, &KeySlot) -> Verdict,
+) -> Vec<Outcome> {
+    per_active_key_dated(facts, check, select, |assessed, key| undated(judge(assessed, key)))
+}
+
+/// [`per_active_key`] for a rule that dates its verdicts.
+fn per_active_key_dated(
+    facts: &Facts,
+    check: &'static str,
+    select: impl Fn(&CredentialRow) -> Result<bool, String>,
+    judge: impl Fn(&AssessedReport, &KeySlot) -> Dated,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
     for assessed in &facts.credential_reports {
@@ -78,12 +112,12 @@ fn outcome(
     row: &CredentialRow,
     check: &'static str,
     resource: String,
-    verdict: Verdict,
+    verdict: Dated,
 ) -> Outcome {
-    let (status, detail) = match verdict {
-        Ok((true, detail)) => (Status::Fail, detail),
-        Ok((false, detail)) => (Status::Pass, detail),
-        Err(why) => (Status::Unknown, why),
+    let (status, detail, since) = match verdict {
+        Ok((true, detail, since)) => (Status::Fail, detail, since),
+        Ok((false, detail, since)) => (Status::Pass, detail, since),
+        Err(why) => (Status::Unknown, why, None),
     };
     Outcome {
         check,
@@ -97,6 +131,7 @@ fn outcome(
             sha256: assessed.report.sha256.clone(),
             locator: assessed.report.locator(row.line),
         }],
+        since,
     }
 }
 
@@ -219,28 +254,31 @@ fn console_user_mfa(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<O
 }
 
 fn access_key_rotation(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, check, all_rows, |assessed, key| {
+    per_active_key_dated(facts, check, all_rows, |assessed, key| {
         let rotated = timestamp(&key.last_rotated, "last_rotated")?;
         let (days, when) = aged(assessed.as_of, rotated);
-        Ok((
-            days > limits.key_rotation_days,
-            format!("active key last rotated {when} (limit {})", limits.key_rotation_days),
-        ))
+        let limit = limits.key_rotation_days;
+        over_limit(days > limit, format!("active key last rotated {when} (limit {limit})"), rotated, limit)
     })
 }
 
 fn unused_access_key(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
-    per_active_key(facts, check, all_rows, |assessed, key| {
+    per_active_key_dated(facts, check, all_rows, |assessed, key| {
         let limit = limits.unused_credential_days;
         match &key.last_used_date {
             Field::Value(used) => {
                 let (days, when) = aged(assessed.as_of, *used);
-                Ok((days > limit, format!("active key last used {when} (limit {limit})")))
+                over_limit(days > limit, format!("active key last used {when} (limit {limit})"), *used, limit)
             }
             Field::NotApplicable => {
                 let created = timestamp(&key.last_rotated, "last_rotated of a never-used key")?;
                 let (days, when) = aged(assessed.as_of, created);
-                Ok((days > limit, format!("active key never used; created {when} (limit {limit})")))
+                over_limit(
+                    days > limit,
+                    format!("active key never used; created {when} (limit {limit})"),
+                    created,
+                    limit,
+                )
             }
             other => Err(format!("last_used_date is {}, so the result cannot be decided", other.describe_none())),
         }
@@ -249,16 +287,17 @@ fn unused_access_key(check: &'static str, facts: &Facts, limits: &Thresholds) ->
 
 fn stale_console_user(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     let limit = limits.stale_account_days;
-    per_row(facts, check, console_user, |assessed, row| match &row.password_last_used {
+    per_row_dated(facts, check, console_user, |assessed, row| match &row.password_last_used {
         Field::Value(used) => {
             let (days, when) = aged(assessed.as_of, *used);
-            Ok((days > limit, format!("console password last used {when} (limit {limit})")))
+            over_limit(days > limit, format!("console password last used {when} (limit {limit})"), *used, limit)
         }
         Field::NoInformation | Field::NotApplicable => {
             let created = timestamp(&row.user_creation_time, "user_creation_time")?;
             let (days, when) = aged(assessed.as_of, created);
             let never = row.password_last_used.describe_none();
-            Ok((days > limit, format!("console password never used ({never}); user created {when} (limit {limit})")))
+            let detail = format!("console password never used ({never}); user created {when} (limit {limit})");
+            over_limit(days > limit, detail, created, limit)
         }
         other => Err(format!("password_last_used is {}, so the result cannot be decided", other.describe_none())),
     })
@@ -266,24 +305,24 @@ fn stale_console_user(check: &'static str, facts: &Facts, limits: &Thresholds) -
 
 fn inactive_user(check: &'static str, facts: &Facts, limits: &Thresholds) -> Vec<Outcome> {
     let limit = limits.stale_account_days;
-    per_row(facts, check, is_user, |assessed, row| {
+    per_row_dated(facts, check, is_user, |assessed, row| {
         let (newest, unreadable) = newest_use(row);
-        let verdict = match newest {
+        let (failed, detail, t) = match newest {
             Some((t, what)) => {
                 let (days, when) = aged(assessed.as_of, t);
-                (days > limit, format!("last activity {when} ({what}; limit {limit})"))
+                (days > limit, format!("last activity {when} ({what}; limit {limit})"), t)
             }
             None => {
                 let created = timestamp(&row.user_creation_time, "user_creation_time")?;
                 let (days, when) = aged(assessed.as_of, created);
-                (days > limit, format!("no recorded activity; user created {when} (limit {limit})"))
+                (days > limit, format!("no recorded activity; user created {when} (limit {limit})"), created)
             }
         };
         // A pass on known activity stands; a fail could be hidden newer activity in an unreadable cell.
-        if verdict.0 && !unreadable.is_empty() {
+        if failed && !unreadable.is_empty() {
             return Err(format!("{} cannot be read, so recent activity cannot be ruled out", unreadable.join(", ")));
         }
-        Ok(verdict)
+        over_limit(failed, detail, t, limit)
     })
 }
 

@@ -38,7 +38,16 @@ fn outcome(
     detail: String,
     evidence: Vec<EvidenceRef>,
 ) -> Outcome {
-    Outcome { check, status, resource, account: Some(facts.tenant.clone()), region: None, detail, evidence }
+    Outcome {
+        check,
+        status,
+        resource,
+        account: Some(facts.tenant.clone()),
+        region: None,
+        detail,
+        evidence,
+        since: None,
+    }
 }
 
 fn evidence_of<T>(item: &Sourced<T>, locator: String) -> EvidenceRef {
@@ -200,9 +209,20 @@ fn stale(facts: &Facts, thresholds: &Thresholds, check: &'static str, guests: bo
             format_day(as_of)
         );
         let status = if age > limit { Status::Fail } else { Status::Pass };
-        out.push(outcome(entra, check, resource, status, detail, evidence));
+        let mut stale = outcome(entra, check, resource, status, detail, evidence);
+        stale.since = over_limit(status, when, limit);
+        out.push(stale);
     }
     out
+}
+
+/// Since when an age rule's status has held (see [`Outcome::since`]): failing from `t` + limit + 1
+/// day, passing from `t`.
+fn over_limit(status: Status, t: Instant, limit: i64) -> Option<Instant> {
+    match status {
+        Status::Fail => t.checked_add_signed(chrono::Duration::days(limit + 1)),
+        _ => Some(t),
+    }
 }
 
 fn stale_member(check: &'static str, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
@@ -243,19 +263,22 @@ fn mfa_registration(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<O
 fn per_secret(
     facts: &Facts,
     check: &'static str,
-    judge: impl Fn(Instant, Option<Instant>, Option<Instant>) -> (Status, String),
+    judge: impl Fn(Instant, Option<Instant>, Option<Instant>) -> (Status, String, Option<Instant>),
 ) -> Vec<Outcome> {
     let entra = &facts.entra;
     let Some(as_of) = entra.as_of else { return Vec::new() };
     let mut out = Vec::new();
     for app in &entra.apps {
         for c in app.item.credentials.iter().filter(|c| c.kind == CredentialKind::Secret) {
-            let (status, detail) = judge(as_of, c.start, c.end);
+            let (status, detail, since) = judge(as_of, c.start, c.end);
             let name = app.item.display_name.as_deref().unwrap_or("unnamed application");
             let secret = c.display_name.as_deref().map(|n| format!(" {n:?}")).unwrap_or_default();
             let evidence = vec![evidence_of(app, format!("record {} ({})", app.item.locator, app.item.app_id))];
             let resource = format!("{}#{}", app.item.app_id, c.key_id);
-            out.push(outcome(entra, check, resource, status, format!("{name}, secret{secret}: {detail}"), evidence));
+            let mut judged =
+                outcome(entra, check, resource, status, format!("{name}, secret{secret}: {detail}"), evidence);
+            judged.since = since;
+            out.push(judged);
         }
     }
     out
@@ -264,18 +287,19 @@ fn per_secret(
 fn secret_age(check: &'static str, facts: &Facts, thresholds: &Thresholds) -> Vec<Outcome> {
     let limit = thresholds.app_secret_max_age_days;
     per_secret(facts, check, |as_of, start, _| match start {
-        None => (Status::Unknown, "startDateTime missing or unreadable".into()),
+        None => (Status::Unknown, "startDateTime missing or unreadable".into(), None),
         Some(start) => {
             let age = age_days(as_of, start);
             let status = if age > limit { Status::Fail } else { Status::Pass };
-            (status, format!("created {}, {age} days before the as-of (limit {limit})", format_day(start)))
+            let detail = format!("created {}, {age} days before the as-of (limit {limit})", format_day(start));
+            (status, detail, over_limit(status, start, limit))
         }
     })
 }
 
 fn secret_expired(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outcome> {
     per_secret(facts, check, |as_of, _, end| match end {
-        None => (Status::Unknown, "endDateTime missing or unreadable".into()),
+        None => (Status::Unknown, "endDateTime missing or unreadable".into(), None),
         Some(end) if end < as_of => (
             Status::Fail,
             format!(
@@ -283,8 +307,9 @@ fn secret_expired(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Out
                 format_day(end),
                 age_days(as_of, end)
             ),
+            Some(end),
         ),
-        Some(end) => (Status::Pass, format!("valid until {}", format_day(end))),
+        Some(end) => (Status::Pass, format!("valid until {}", format_day(end)), None),
     })
 }
 

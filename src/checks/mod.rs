@@ -34,6 +34,10 @@ pub(crate) struct Outcome {
     pub region: Option<String>,
     pub detail: String,
     pub evidence: Vec<EvidenceRef>,
+    /// Since when the status has held, by the evidence's own timestamps (a key over the rotation
+    /// limit since its last rotation + limit + 1 day; passing since it was rotated): dates the
+    /// start or end of a violation between snapshots. `None` where the evidence does not say.
+    pub since: Option<crate::timefmt::Instant>,
 }
 
 /// A rule: given its own catalog id (the rule table is the one place that names it), the facts and
@@ -122,6 +126,7 @@ mod tests {
                 region: None,
                 detail: String::new(),
                 evidence: Vec::new(),
+                since: None,
             }]
         }
         let rule = Rule { id: "x.y.z", evaluate: echo };

@@ -41,6 +41,7 @@ fn per_trail(facts: &Facts, check: &'static str, judge: impl Fn(&TrailView) -> (
                 region: view.trail.home_region.clone(),
                 detail,
                 evidence: refs(&view.sources()),
+                since: None,
             }
         })
         .collect()
@@ -110,6 +111,7 @@ fn per_account(facts: &Facts, check: &'static str, judge: impl Fn(&[&TrailView])
                 region: None,
                 detail,
                 evidence: refs(&sources),
+                since: None,
             }
         })
         .collect()

@@ -22,7 +22,11 @@ use crate::formats::aws::{cloudtrail_digest, credential_report};
 use crate::formats::entra::directory::{self, DirectoryKind};
 use crate::formats::entra::model::EntraExport;
 use crate::formats::entra::signins::{self, SignInLayout};
+use crate::period::snapshots;
 use crate::timefmt::format_instant;
+
+/// The collection scripts' `COLLECTION.txt`: it dates the bundle it is in (issue 16).
+pub(crate) const LABEL_COLLECTION: &str = "gapscope.collection";
 
 /// One kind of evidence.
 pub(crate) struct Kind {
@@ -322,6 +326,24 @@ pub(crate) static KINDS: &[Kind] = &[
             _ => None,
         },
         read: |r, _| read_posture(r),
+    },
+    Kind {
+        name: "gapscope.collection",
+        labels: || vec![LABEL_COLLECTION],
+        sniff: |s, stage| (stage == Stage::Text && snapshots::is_collection_note(s.text)).then_some(Variant::Only),
+        read: |r, _| {
+            let text = String::from_utf8_lossy(r.content);
+            match snapshots::collection_started(&text) {
+                Some(started) => {
+                    let placement = Placement { account: None, as_of: Some(format_instant(started)), records: 1 };
+                    Read::counted(LABEL_COLLECTION, 1, 0).with(Evidence::CollectionNote(started), placement)
+                }
+                None => Read::unused(
+                    LABEL_COLLECTION,
+                    "a collection script's COLLECTION.txt without a readable \"started:\" time: it dates nothing",
+                ),
+            }
+        },
     },
     Kind {
         name: "aws.iam.credential_report (csv)",

@@ -60,6 +60,9 @@ pub(crate) enum Evidence {
     Entra(entra::EntraFile),
     /// An AWS CLI configuration export (network, storage, IAM policy, monitoring).
     Posture(Box<posture::PostureFile>),
+    /// A collection script's `COLLECTION.txt`: when its bundle was collected. It dates the bundle's
+    /// snapshots and feeds no check.
+    CollectionNote(Instant),
 }
 
 /// The evidence of every used input, gathered by domain until the facts are built from it.
@@ -81,6 +84,7 @@ impl Collected {
             Evidence::PublicKeys(keys) => self.cloudtrail.public_keys.extend(keys),
             Evidence::Entra(file) => self.entra.push(file),
             Evidence::Posture(file) => self.posture.push(*file),
+            Evidence::CollectionNote(_) => {}
         }
     }
 

@@ -41,6 +41,7 @@ fn per_account_policy(
                 region: None,
                 detail,
                 evidence: vec![evidence.clone()],
+                since: None,
             }
         })
         .collect();

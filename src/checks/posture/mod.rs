@@ -39,6 +39,7 @@ fn outcome(
         region: file.region.clone(),
         detail: detail.into(),
         evidence: vec![file.evidence(locator)],
+        since: None,
     }
 }
 

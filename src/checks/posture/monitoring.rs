@@ -79,6 +79,7 @@ fn kms_rotation(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<Outco
                 region: key.region.clone(),
                 detail,
                 evidence,
+                since: None,
             })
         })
         .collect();
@@ -185,7 +186,7 @@ fn recorder_all_regions(check: &'static str, facts: &Facts, _: &Thresholds) -> V
         };
         evidence.sort();
         evidence.dedup();
-        outcomes.push(Outcome { check, status, resource, account, region, detail, evidence });
+        outcomes.push(Outcome { check, status, resource, account, region, detail, evidence, since: None });
     }
     outcomes
 }

@@ -93,6 +93,7 @@ fn snapshot_outcome(
         region: snapshot.region.clone(),
         detail,
         evidence: vec![evidence],
+        since: None,
     })
 }
 
@@ -176,6 +177,7 @@ fn account_public_access_block(check: &'static str, facts: &Facts, _: &Threshold
                 region: None,
                 detail,
                 evidence: vec![evidence.clone()],
+                since: None,
             }
         })
         .collect()
@@ -204,6 +206,7 @@ fn per_bucket(
                 region: None,
                 detail,
                 evidence,
+                since: None,
             }
         })
         .collect()
