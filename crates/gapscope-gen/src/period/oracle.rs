@@ -19,8 +19,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::plan::{
-    Account, BUCKET, Interval, MFA, RDS, ROTATION, ROTATION_DAYS, SG, TRAIL, TRAIL_LOGGING, World, date_of, day_start,
-    failing_at, month_end,
+    Account, BUCKET, Interval, MFA, RDS, ROTATION, ROTATION_DAYS, SG, STALE_DAYS, STALE_MEMBER, TENANT, TRAIL,
+    TRAIL_LOGGING, World, date_of, day_start, failing_at, month_end,
 };
 use super::snapshot::rotation_fails;
 use crate::common::{DAY, zulu};
@@ -93,7 +93,7 @@ pub(crate) struct Control {
     pub(crate) case: &'static str,
     pub(crate) check: &'static str,
     pub(crate) resource: String,
-    pub(crate) account: String,
+    pub(crate) account: Option<String>,
     pub(crate) verdict: &'static str,
     pub(crate) observations: Vec<Observation>,
     pub(crate) violations: Vec<Violation>,
@@ -272,7 +272,7 @@ pub(crate) fn control(w: &World, a: &Account, case: &'static str, check: &'stati
         case,
         check,
         resource: resource.to_owned(),
-        account: a.id.clone(),
+        account: Some(a.id.clone()),
         verdict,
         observations,
         violations,
@@ -311,8 +311,14 @@ pub(crate) fn expected(w: &World) -> Expected {
     }
     snapshots.sort();
     evidence_gaps.sort();
-    let mut controls: Vec<Control> =
-        w.cases.iter().map(|c| control(w, &w.accounts[c.account], c.what, c.check, &c.resource)).collect();
+    let mut controls: Vec<Control> = w
+        .cases
+        .iter()
+        .filter_map(|c| match c.account {
+            TENANT => entra_control(w, c.what, &c.resource),
+            i => w.accounts.get(i).map(|a| control(w, a, c.what, c.check, &c.resource)),
+        })
+        .collect();
     controls.sort_by(|x, y| (x.check, &x.resource, &x.account).cmp(&(y.check, &y.resource, &y.account)));
     Expected {
         schema: "gapscope-gen.period/v1",
@@ -323,4 +329,45 @@ pub(crate) fn expected(w: &World) -> Expected {
         evidence_gaps,
         controls,
     }
+}
+
+/// An Entra member's staleness over the year: monthly exports dated by their folder (00:00:00Z);
+/// stale from its last sign-in + 91 days (basis `timestamps`), every month evidenced.
+fn entra_control(w: &World, case: &'static str, upn: &str) -> Option<Control> {
+    let u = w.entra.iter().find(|u| u.upn == upn)?;
+    let times: Vec<i64> = (1..=w.months).map(|m| day_start(month_end(w.year, m))).collect();
+    let mut observations = Vec::new();
+    let mut violations = Vec::new();
+    let mut open = false;
+    for &t in &times {
+        // The export written at noon of the snapshot day; the last sign-in the writer gives it.
+        let noon = t + 12 * 3_600;
+        if u.created > noon {
+            continue;
+        }
+        let last = u.last_sign_in.map_or(noon - DAY, |l| l.min(noon - DAY)).max(u.created);
+        let fail = (t - last).div_euclid(DAY) > STALE_DAYS;
+        observations.push(Observation { at: time(t), status: if fail { "fail" } else { "pass" } });
+        if fail && !open {
+            violations.push(Violation { from: time(last + (STALE_DAYS + 1) * DAY), to: None, basis: "timestamps" });
+        }
+        if !fail
+            && open
+            && let Some(v) = violations.last_mut()
+        {
+            v.to = Some(time(t));
+        }
+        open = fail;
+    }
+    let verdict = if violations.is_empty() { "operated" } else { "exception" };
+    Some(Control {
+        case,
+        check: STALE_MEMBER,
+        resource: upn.to_owned(),
+        account: None,
+        verdict,
+        observations,
+        violations,
+        evidence_gaps: Vec::new(),
+    })
 }

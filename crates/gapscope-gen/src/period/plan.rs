@@ -253,6 +253,13 @@ pub(crate) fn plan(o: &Options) -> World {
             last_sign_in: Some(at(y, 2, 10, (8, 12, 0))),
         },
     ];
+    for (what, upn) in [
+        ("Entra member signing in all year", "alice@contoso.example"),
+        ("Entra joiner created in July", "joiner@contoso.example"),
+        ("Entra member last signed in on 10 February", "stale@contoso.example"),
+    ] {
+        cases.push(Case { what, check: STALE_MEMBER, resource: upn.into(), account: TENANT });
+    }
     World { year: y, months: o.months, start, end, accounts, entra, cases }
 }
 
@@ -545,3 +552,8 @@ pub(crate) const SG: &str = "aws.ec2.sg_open_admin_ports";
 pub(crate) const RDS: &str = "aws.rds.public";
 pub(crate) const BUCKET: &str = "aws.s3.bucket_public";
 pub(crate) const TRAIL_LOGGING: &str = "aws.cloudtrail.trail_logging";
+pub(crate) const STALE_MEMBER: &str = "entra.users.stale_member";
+/// gapscope's default `stale_account_days`.
+pub(crate) const STALE_DAYS: i64 = 90;
+/// `Case::account` of the Entra tenant's cases (the directory exports name no tenant).
+pub(crate) const TENANT: usize = usize::MAX;

@@ -170,7 +170,8 @@ pub(crate) fn entra_files(w: &World, t: i64) -> Result<BTreeMap<String, Vec<u8>>
     let mut users = Vec::new();
     let mut registrations = Vec::new();
     for u in &present {
-        let last = u.last_sign_in.unwrap_or(t - DAY).max(u.created);
+        // Signed in the day before the export, or last on the stale user's fixed day (if before it).
+        let last = u.last_sign_in.map_or(t - DAY, |l| l.min(t - DAY)).max(u.created);
         users.push(json!({"id": u.id, "userPrincipalName": u.upn, "displayName": u.upn.split('@').next(),
             "userType": "Member", "accountEnabled": true, "createdDateTime": zulu(u.created)?,
             "externalUserState": null, "onPremisesSyncEnabled": null,

@@ -144,6 +144,10 @@ fn the_oracle_states_each_planted_case_as_the_issue_words_it() {
         violations(control(&e, "trail stopped")),
         [v("2026-05-20T22:10:00Z", "2026-05-21T06:45:00Z", "cloudtrail")]
     );
+    // The stale Entra member: last sign-in 2026-02-10T08:12, stale 91 days later, still at the end.
+    let stale = control(&e, "Entra member last signed in");
+    assert_eq!(violations(stale), [v("2026-05-12T08:12:00Z", "null", "timestamps")]);
+    assert_eq!(control(&e, "Entra joiner")["observations"].as_array().unwrap().len(), 6);
     // One gap per kind of the account missing August, none elsewhere.
     let kind_gaps = e["evidence_gaps"].as_array().unwrap();
     assert_eq!(kind_gaps.len(), super::oracle::AWS_KINDS.len());
