@@ -17,10 +17,13 @@ use crate::diagnostic::Diagnostic;
 use crate::escape::terminal;
 use crate::evidence::intake::{Intake, ManifestEntry, read_evidence};
 use crate::evidence::kinds::RecordScope;
+use crate::facts::cloudtrail::aggregate::Aggregate;
 use crate::facts::cloudtrail::coverage::{self, ObservationPeriod};
-use crate::facts::{Assembly, Collected};
+use crate::facts::{Assembly, Facts};
+use crate::period::observe::{self, Filing, Split, Tracker, Used};
+use crate::period::{PeriodFindings, assemble};
 use crate::report::compose::{ReportInput, SignerInfo};
-use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, Unused};
+use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, PeriodBlock, Unused};
 use crate::report::inventory::Artifact;
 use crate::report::output_dir::OutputDir;
 use crate::report::publish;
@@ -62,7 +65,12 @@ fn load_evidence_config(input: &EvidenceArgs) -> Result<Config> {
 pub(crate) struct Accounted {
     pub entries: Vec<ManifestEntry>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The as-of facts: the newest snapshot of each series, undated evidence, every CloudTrail log.
     pub assembly: Assembly,
+    /// The facts of each older snapshot, oldest first (the period analysis evaluates them).
+    pub older: Vec<(Instant, Facts)>,
+    /// Every snapshot input's series and date.
+    pub filing: Filing,
     pub artifacts: Vec<Artifact>,
 }
 
@@ -112,18 +120,33 @@ pub(crate) fn account_for(
     let mut entries = Vec::with_capacity(processed.len());
     let mut diagnostics = Vec::new();
     let mut artifacts = Vec::new();
-    let mut collected = Collected::default();
+    let mut used = Vec::new();
     for item in processed {
         diagnostics.extend(item.diagnostics);
         if let Some((evidence, placement)) = item.used {
+            let account = placement.account.clone();
             artifacts.push(Artifact::placed(&item.entry, placement));
-            collected.add(evidence);
+            used.push(Used { path: item.entry.path.clone(), label: item.entry.kind.clone(), account, evidence });
         }
         entries.push(item.entry);
     }
-    let assembly = collected.build(cloudtrail, as_of_override, period);
+    let Split { current, older, filing } = observe::split(used);
+    let assembly = current.build(cloudtrail, as_of_override, period);
+    let mut superseded_older = Vec::new();
+    let older: Vec<(Instant, Facts)> = older
+        .into_iter()
+        .map(|(at, collected)| {
+            // An older snapshot is of its own date, whatever --as-of says of the newest.
+            let built = collected.build(Aggregate::default(), Some(at), None);
+            superseded_older.extend(built.superseded);
+            for assessed in &built.facts.credential_reports {
+                diagnostics.extend(assessed.report.diagnostics.iter().cloned());
+            }
+            (at, built.facts)
+        })
+        .collect();
     let superseded: BTreeMap<&str, &str> =
-        assembly.superseded.iter().map(|s| (s.file.as_str(), s.reason.as_str())).collect();
+        assembly.superseded.iter().chain(&superseded_older).map(|s| (s.file.as_str(), s.reason.as_str())).collect();
     for entry in &mut entries {
         if let Some(reason) = superseded.get(entry.path.as_str()) {
             entry.used = false;
@@ -134,7 +157,7 @@ pub(crate) fn account_for(
         diagnostics.extend(assessed.report.diagnostics.iter().cloned());
     }
     diagnostics.sort();
-    Accounted { entries, diagnostics, assembly, artifacts }
+    Accounted { entries, diagnostics, assembly, older, filing, artifacts }
 }
 
 fn unused_of(entries: &[ManifestEntry]) -> Vec<Unused> {
@@ -228,9 +251,37 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         }
     }
 
-    let outcomes = evaluate_all(facts, &s.config.thresholds);
+    let thresholds = &s.config.thresholds;
+    let mut tracker = (!args.no_period).then(Tracker::default);
+    if let Some(tracker) = tracker.as_mut() {
+        for (_, older) in &accounted.older {
+            for outcome in crate::checks::evaluate_snapshot(older, thresholds) {
+                tracker.observe(&outcome, &accounted.filing, run_as_of);
+            }
+        }
+    }
+    let outcomes = evaluate_all(facts, thresholds).inspect(|outcome| {
+        if let Some(tracker) = tracker.as_mut()
+            && crate::checks::is_snapshot_rule(outcome.check)
+        {
+            tracker.observe(outcome, &accounted.filing, run_as_of);
+        }
+    });
     let (results, exception_uses) =
         results::build(outcomes, &s.catalog, &s.config.exceptions, run_as_of.map(|t| t.date_naive()))?;
+    let period_findings: Option<PeriodFindings> = tracker.and_then(|tracker| {
+        let cloudtrail_period = facts.cloudtrail.period.map(|p| (p.from, p.to));
+        let no_changes = crate::period::changes::ChangeLog::default();
+        let cx = assemble::Context {
+            given: s.period.map(|p| (p.from, p.to)),
+            cloudtrail_period,
+            cadence_days: s.config.period.cadence_days,
+            run_as_of,
+            records: &facts.cloudtrail.aggregate,
+            changes: &no_changes,
+        };
+        assemble::assemble(tracker, &accounted.filing, &cx)
+    });
     for exception in exception_uses.iter().filter(|u| u.state == "expired") {
         notes.push(format!(
             "exception for {} on {} expired on {}: {} of the {} failing result(s) it matches are open again",
@@ -245,7 +296,13 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         generated_by: GENERATED_BY.into(),
         engagement: s.engagement.as_deref(),
         as_of: run_as_of.map(format_instant),
-        period: facts.cloudtrail.period.map(|p| PeriodOut { from: p.from.to_string(), to: p.to.to_string() }),
+        period: match &period_findings {
+            Some(judged) => Some(PeriodBlock::Judged(judged)),
+            None => facts
+                .cloudtrail
+                .period
+                .map(|p| PeriodBlock::Days(PeriodOut { from: p.from.to_string(), to: p.to.to_string() })),
+        },
         results: &results,
         activity: &activity,
         coverage: facts
@@ -279,7 +336,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     };
     // Every output is rendered before the first is written; the PDF embeds these same bytes.
     let csv = if s.formats.contains(&Format::Csv) {
-        Some((register::render(&results, &s.catalog)?, coverage::render_csv(&grid)?))
+        Some((register::render(&results, &s.catalog, None)?, coverage::render_csv(&grid)?))
     } else {
         None
     };
@@ -296,6 +353,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             generated_by: GENERATED_BY,
             as_of: run_as_of,
             period: facts.cloudtrail.period,
+            period_findings: None,
             facts,
             results: &results,
             exceptions: &exception_uses,

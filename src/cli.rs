@@ -99,6 +99,10 @@ pub struct AnalyzeArgs {
     /// Observation period, inclusive UTC days: YYYY-MM-DD..YYYY-MM-DD.
     #[arg(long, value_name = "FROM..TO")]
     pub period: Option<String>,
+    /// Skip the observation-period analysis (findings.json `period`, timeline.csv): the as-of
+    /// results only, as a Type I picture.
+    #[arg(long)]
+    pub no_period: bool,
     /// Outputs to write, comma-separated (default: all).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub format: Option<Vec<Format>>,

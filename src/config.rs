@@ -160,7 +160,23 @@ pub(crate) struct Config {
     pub engagement: Option<String>,
     pub thresholds: Thresholds,
     pub limits: Limits,
+    pub period: PeriodSettings,
     pub exceptions: Vec<Exception>,
+}
+
+/// `[period]`: how the observation-period analysis (SOC 2 Type II) judges evidence cadence.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct PeriodSettings {
+    /// A stretch longer than this without a snapshot of an account and evidence kind is an
+    /// evidence gap.
+    pub cadence_days: u32,
+}
+
+impl Default for PeriodSettings {
+    fn default() -> PeriodSettings {
+        PeriodSettings { cadence_days: crate::period::DEFAULT_CADENCE_DAYS }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +202,9 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         self.thresholds.validate()?;
+        if !(1..=366).contains(&self.period.cadence_days) {
+            return Err(format!("[period] cadence_days = {}: must be 1 to 366 days", self.period.cadence_days));
+        }
         let limits = &self.limits;
         if limits.max_expansion_ratio == 0 || limits.max_member_bytes == 0 || limits.max_archive_bytes == 0 {
             return Err("[limits] max_member_bytes, max_archive_bytes and max_expansion_ratio must be above 0".into());

@@ -71,6 +71,20 @@ pub(crate) fn evaluate_all<'a>(facts: &'a Facts, thresholds: &'a Thresholds) -> 
     rules().into_iter().flat_map(move |rule| rule.run(facts, thresholds))
 }
 
+/// Is this a rule over snapshot evidence (a picture of one moment)? The CloudTrail record rules
+/// judge the whole log period at once and are not re-run per snapshot.
+pub(crate) fn is_snapshot_rule(check: &str) -> bool {
+    !cloudtrail::RULES.iter().any(|r| r.id == check)
+}
+
+/// Runs the snapshot rules over the facts of one older snapshot.
+pub(crate) fn evaluate_snapshot<'a>(
+    facts: &'a Facts,
+    thresholds: &'a Thresholds,
+) -> impl Iterator<Item = Outcome> + 'a {
+    rules().into_iter().filter(|r| is_snapshot_rule(r.id)).flat_map(move |rule| rule.run(facts, thresholds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,9 @@ pub(crate) enum AsOfSource {
     Override,
     /// The report's own `GeneratedTime`.
     GeneratedTime,
+    /// The report does not say when it was generated, but the dated folder or collection bundle it
+    /// was filed in does.
+    Filed,
     /// The report does not say when it was generated: the newest timestamp inside stands in for it.
     NewestTimestamp,
     /// The report holds no date at all, so no age can be measured and any instant gives the same results.
@@ -106,7 +109,7 @@ pub(crate) fn assemble(reports: Vec<CredentialReport>, as_of_override: Option<In
 impl AssessedReport {
     /// The report's own reference time, independent of `--as-of`.
     fn own_time(&self) -> Option<Instant> {
-        self.report.generated_time.or(self.newest)
+        self.report.generated_time.or(self.report.filed_at).or(self.newest)
     }
 }
 
@@ -115,6 +118,10 @@ fn assess(report: CredentialReport, as_of_override: Option<Instant>) -> Assessed
     let (as_of, as_of_source) = match (as_of_override, report.generated_time, newest) {
         (Some(t), _, _) => (t, AsOfSource::Override),
         (None, Some(t), _) => (t, AsOfSource::GeneratedTime),
+        // Filed on a date before its newest timestamp cannot be: the timestamp wins.
+        (None, None, newest) if report.filed_at.is_some_and(|f| newest.is_none_or(|n| f >= n)) => {
+            (report.filed_at.unwrap_or_default(), AsOfSource::Filed)
+        }
         (None, None, Some(t)) => (t, AsOfSource::NewestTimestamp),
         (None, None, None) => (Instant::default(), AsOfSource::Undated),
     };
@@ -154,6 +161,10 @@ fn time_notes(assessed: &AssessedReport) -> Vec<String> {
             ));
             return notes;
         }
+        AsOfSource::Filed => notes.push(format!(
+            "{}: ages for account {account} are measured from {as_of}, the date of the folder or collection bundle it was filed in, because the report does not say when it was generated",
+            report.file
+        )),
         AsOfSource::Override => {
             notes.push(format!("{}: ages for account {account} are measured from --as-of {as_of}", report.file))
         }

@@ -72,6 +72,9 @@ pub(crate) struct Collected {
     cloudtrail: CloudTrailFiles,
     entra: Vec<entra::EntraFile>,
     posture: Vec<posture::PostureFile>,
+    /// The newest date the Entra exports were filed under (a dated folder, `COLLECTION.txt`): their
+    /// as-of, when no `--as-of` is given.
+    entra_filed: Option<Instant>,
 }
 
 impl Collected {
@@ -88,6 +91,11 @@ impl Collected {
         }
     }
 
+    /// Dates the Entra exports: they were filed (a dated folder, a collection bundle) at `t`.
+    pub(crate) fn date_entra(&mut self, t: Instant) {
+        self.entra_filed = self.entra_filed.max(Some(t));
+    }
+
     /// Merges each domain's files into its facts, with what an auditor must be told about them.
     pub(crate) fn build(
         self,
@@ -101,6 +109,11 @@ impl Collected {
         assembly.notes.extend(assembly.facts.cloudtrail.notes.iter().cloned());
         assembly.notes.extend(assembly.facts.cloudtrail.trails.unattached.iter().cloned());
         assembly.facts.entra = entra::EntraFacts::new(self.entra, as_of_override, period);
+        if as_of_override.is_none() {
+            // Filed after its newest timestamp, the export is of the filing date.
+            let entra = &mut assembly.facts.entra;
+            entra.as_of = entra.as_of.max(self.entra_filed);
+        }
         assembly.notes.extend(assembly.facts.entra.notes());
         let mut known_accounts = assembly.facts.cloudtrail.accounts();
         known_accounts.extend(assembly.facts.credential_reports.iter().filter_map(|r| r.report.account.clone()));

@@ -237,10 +237,10 @@ pub(crate) fn control(
         .collect();
 
     let mut evidence: BTreeSet<NaiveDate> = snapshots.iter().map(|t| day_of(*t)).collect();
-    if changes::refinable(check) {
-        if let Some(days) = account.as_deref().and_then(|a| frame.cloudtrail_days.get(a)) {
-            evidence.extend(days.iter().copied());
-        }
+    if changes::refinable(check)
+        && let Some(days) = account.as_deref().and_then(|a| frame.cloudtrail_days.get(a))
+    {
+        evidence.extend(days.iter().copied());
     }
     // A stretch is measured from the evidence before the resource's life began, so that a joiner's
     // first month is not a gap when the snapshot before it was on time.

@@ -7,8 +7,10 @@
 //! Several exports of one resource at different dates are a time series here, never copies that
 //! disagree.
 
+pub(crate) mod assemble;
 pub(crate) mod changes;
 pub(crate) mod controls;
+pub(crate) mod observe;
 pub(crate) mod snapshots;
 
 use chrono::NaiveDate;

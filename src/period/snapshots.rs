@@ -16,6 +16,7 @@ use crate::timefmt::{Instant, parse_timestamp};
 pub(crate) const SOURCE_GENERATED_TIME: &str = "GeneratedTime";
 pub(crate) const SOURCE_COLLECTION: &str = "COLLECTION.txt";
 pub(crate) const SOURCE_FOLDER: &str = "folder or zip name";
+pub(crate) const SOURCE_NEWEST_TIMESTAMP: &str = "newest timestamp";
 pub(crate) const SOURCE_RUN_AS_OF: &str = "run as-of (undated evidence)";
 
 /// The first line of the collection scripts' `COLLECTION.txt` (templates/collect/).

@@ -54,6 +54,12 @@ pub(crate) enum Block {
     Histogram(Histogram),
     /// Rows × columns of tinted cells (region × day coverage).
     HeatMap(HeatMap),
+    /// Rows × a few labelled columns of tinted, captioned cells, with a legend of the tones
+    /// (account and evidence kind × month: snapshot present or missing).
+    Grid(Grid),
+    /// One lane per resource along a day axis marked by month, with tinted bars (violations, no
+    /// evidence).
+    Swimlanes(Swimlanes),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,4 +177,41 @@ pub(crate) struct HeatMap {
     pub cells: Vec<Vec<HeatCell>>,
     /// Legend line under the map.
     pub legend: String,
+}
+
+/// Rows × columns of cells, each tinted by its tone with its text inside. Many columns are drawn in
+/// bands, one under the other; many rows continue on the next page under a repeated header.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Grid {
+    pub title: String,
+    pub row_labels: Vec<String>,
+    pub column_labels: Vec<String>,
+    /// `cells[row][column]`; a missing cell is drawn blank.
+    pub cells: Vec<Vec<Cell>>,
+    /// What each tone means, drawn as swatches under the grid.
+    pub legend: Vec<(Tone, String)>,
+}
+
+/// A bar on a lane: `[from, to)`, tinted by its tone.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LaneBar {
+    pub from: chrono::DateTime<chrono::Utc>,
+    pub to: chrono::DateTime<chrono::Utc>,
+    pub tone: Tone,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Lane {
+    pub label: String,
+    pub bars: Vec<LaneBar>,
+}
+
+/// Lanes over the days `from..=to`; bars outside the axis are clipped to it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Swimlanes {
+    pub title: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub lanes: Vec<Lane>,
+    pub legend: Vec<(Tone, String)>,
 }

@@ -13,6 +13,15 @@ pub(crate) struct Period {
     pub to: String,
 }
 
+/// `period`: its days, and when the period analysis ran, every control judged over it (the same
+/// `from` and `to` first, so a reader of the days alone reads either).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum PeriodBlock<'a> {
+    Days(Period),
+    Judged(&'a crate::period::PeriodFindings),
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct Unused {
     pub file: String,
@@ -105,7 +114,7 @@ pub(crate) struct Findings<'a> {
     pub generated_by: String,
     pub engagement: Option<&'a str>,
     pub as_of: Option<String>,
-    pub period: Option<Period>,
+    pub period: Option<PeriodBlock<'a>>,
     pub results: &'a [CheckResult],
     pub activity: &'a [ActivityOut],
     /// CloudTrail account/region coverage, then Entra sign-in coverage per tenant and kind.

@@ -9,8 +9,9 @@ use serde::Deserialize;
 const EMBEDDED: &str = include_str!("../../templates/report.toml");
 
 /// Sections the composer knows how to build.
-pub(crate) const SECTIONS: [&str; 12] = [
+pub(crate) const SECTIONS: [&str; 13] = [
     "summary",
+    "period",
     "scope",
     "credentials",
     "cloudtrail",

@@ -91,6 +91,9 @@ pub(crate) struct CredentialReport {
     /// `line` for a CSV file, `Content line` for CSV carried inside JSON.
     pub locator_prefix: &'static str,
     pub generated_time: Option<Instant>,
+    /// When the folder or bundle it was filed in was taken (a dated folder, `COLLECTION.txt`): the
+    /// as-of of a report without `GeneratedTime`, set by the period analysis after reading.
+    pub filed_at: Option<Instant>,
     /// The newest timestamp that is not an outlier: what stands in for a generation time.
     pub newest_timestamp: Option<Instant>,
     /// Timestamps far after every other date in the report (line, instant), never taken as an as-of.
@@ -324,6 +327,7 @@ fn parse_report_csv(
         sha256: sha256.to_string(),
         locator_prefix,
         generated_time,
+        filed_at: None,
         newest_timestamp: None,
         timestamp_outliers: Vec::new(),
         content_digest: digest,

@@ -3,6 +3,7 @@
 
 mod analyses;
 mod evidence;
+mod period;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::evidence::intake::ManifestEntry;
 use crate::facts::Facts;
 use crate::facts::cloudtrail::coverage::{CoverageRow, ObservationPeriod};
+use crate::period::PeriodFindings;
 use crate::report::document::{Cell, Column, Cover, Document, Section, Table, Tone};
 use crate::report::findings::ActivityOut;
 use crate::report::inventory::Artifact;
@@ -39,6 +41,9 @@ pub(crate) struct ReportInput<'a> {
     pub generated_by: &'a str,
     pub as_of: Option<Instant>,
     pub period: Option<ObservationPeriod>,
+    /// The Type II observation-period analysis (issue 16): the "Observation period" section and the
+    /// criteria grid's period verdicts; `None` leaves both out ("-").
+    pub period_findings: Option<&'a PeriodFindings>,
     pub facts: &'a Facts,
     pub results: &'a [CheckResult],
     pub exceptions: &'a [ExceptionUse],
@@ -71,6 +76,7 @@ pub(crate) fn compose(input: &ReportInput) -> Document {
     for name in &t.order {
         let section = match name.as_str() {
             "summary" => Some(summary::executive(input)),
+            "period" => period::period(input),
             "scope" => Some(evidence::scope(input)),
             "credentials" => analyses::credentials(input),
             "cloudtrail" => analyses::cloudtrail(input),

@@ -1,10 +1,11 @@
 //! Cover, executive summary (severity counts, SOC 2 criteria grid), findings register and exceptions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{ReportInput, cover_of, period_text, section, severity_tone, status_tone, table, thousands, when};
 use crate::catalog::Severity;
 use crate::checks::Status;
+use crate::period::Verdict;
 use crate::report::document::{Align, Block, Callout, Cell, Cover, Section, Tone};
 use crate::results::CheckResult;
 
@@ -113,6 +114,9 @@ pub(super) fn executive(input: &ReportInput) -> Section {
     blocks.push(Block::Heading(t.text("summary", "criteria_heading", &[])));
     blocks.push(Block::Paragraph(t.text("summary", "criteria_intro", &[])));
     blocks.push(Block::Table(criteria_grid(input)));
+    if input.period_findings.is_some() {
+        blocks.push(Block::Paragraph(t.text("summary", "criteria_period", &[])));
+    }
     section(input, "summary", blocks)
 }
 
@@ -127,6 +131,11 @@ fn criteria_grid(input: &ReportInput) -> crate::report::document::Table {
         }
     }
     let assessed: BTreeSet<&str> = input.results.iter().map(|r| r.check).collect();
+    // Each check's period verdicts, once: the grid asks per criterion, a criterion per check.
+    let mut period_verdicts: BTreeMap<&str, BTreeSet<Verdict>> = BTreeMap::new();
+    for control in input.period_findings.map_or(&[][..], |p| p.controls.as_slice()) {
+        period_verdicts.entry(control.check).or_default().insert(control.verdict);
+    }
     let rows = criteria
         .iter()
         .map(|criterion| {
@@ -158,20 +167,44 @@ fn criteria_grid(input: &ReportInput) -> crate::report::document::Table {
                 n(of(Status::Unknown), Tone::Muted),
                 n(not_assessed, Tone::Muted),
                 Cell::toned(overall, tone),
+                match input.period_findings {
+                    Some(_) if !checks.is_empty() => {
+                        let verdicts = checks.iter().filter_map(|c| period_verdicts.get(c)).flatten().copied();
+                        let (text, tone) = period_verdict(verdicts);
+                        Cell::toned(text, tone)
+                    }
+                    _ => Cell::plain("-"),
+                },
             ]
         })
         .collect();
     let columns = [
-        ("Criterion", 1.2, Align::Left),
-        ("Checks", 1.0, Align::Right),
-        ("Pass", 1.0, Align::Right),
-        ("Fail", 1.0, Align::Right),
-        ("Excepted", 1.1, Align::Right),
-        ("Undetermined", 1.5, Align::Right),
-        ("No evidence", 1.4, Align::Right),
-        ("Overall", 2.4, Align::Left),
+        ("Criterion", 1.1, Align::Left),
+        ("Checks", 0.9, Align::Right),
+        ("Pass", 0.75, Align::Right),
+        ("Fail", 0.75, Align::Right),
+        ("Excepted", 1.2, Align::Right),
+        ("Undetermined", 1.75, Align::Right),
+        ("No evidence", 1.1, Align::Right),
+        ("Overall", 2.0, Align::Left),
+        ("Period", 1.75, Align::Left),
     ];
     table(&columns, rows, "No criteria.")
+}
+
+/// A criterion's verdict over the observation period from the verdicts of its checks' period
+/// controls: one exception is enough to note exceptions; otherwise a stretch without evidence, or
+/// no control at all, leaves it not evidenced; only controls that all operated make it operated.
+pub(super) fn period_verdict(verdicts: impl IntoIterator<Item = Verdict>) -> (&'static str, Tone) {
+    let mut seen = BTreeSet::new();
+    seen.extend(verdicts);
+    if seen.contains(&Verdict::Exception) {
+        ("exceptions noted", Tone::Bad)
+    } else if seen.is_empty() || seen.contains(&Verdict::NotEvidenced) {
+        ("not evidenced", Tone::Muted)
+    } else {
+        ("operated", Tone::Good)
+    }
 }
 
 /// Where every failed result is, whatever the PDF shows.

@@ -10,6 +10,7 @@ use super::layout::{
     tone_text,
 };
 use super::table;
+use super::timelines;
 
 const COVER_TITLE: Style = Style::new(FontKind::Bold, 24.0, 30.0, NAVY);
 const COVER_SUBTITLE: Style = Style::new(FontKind::Regular, 13.0, 17.0, GREY_TEXT);
@@ -85,6 +86,14 @@ fn block(l: &mut Layout, block: &Block) {
         }
         Block::HeatMap(map) => {
             charts::heat_map(l, map);
+            l.gap(12.0);
+        }
+        Block::Grid(grid) => {
+            timelines::grid(l, grid);
+            l.gap(12.0);
+        }
+        Block::Swimlanes(lanes) => {
+            timelines::swimlanes(l, lanes);
             l.gap(12.0);
         }
     }

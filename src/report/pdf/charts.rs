@@ -13,7 +13,7 @@ const LABEL: Style = Style::new(FontKind::Regular, 8.5, 11.0, INK);
 const VALUE: Style = Style::new(FontKind::Regular, 8.5, 11.0, INK);
 const TRACK: Rgb = Rgb::hex(0xe9ecf1);
 
-fn title(l: &mut Layout, text: &str, keep: f32) {
+pub(super) fn title(l: &mut Layout, text: &str, keep: f32) {
     if text.trim().is_empty() {
         l.need(keep);
         return;
@@ -26,7 +26,7 @@ fn title(l: &mut Layout, text: &str, keep: f32) {
     l.keep_with_next(mark, top);
 }
 
-fn no_data(l: &mut Layout) {
+pub(super) fn no_data(l: &mut Layout) {
     paragraph(l, "(no data)", SMALL.with_color(tone_text(Tone::Muted)));
 }
 

@@ -11,6 +11,7 @@ mod script;
 mod table;
 #[cfg(test)]
 mod tests;
+mod timelines;
 
 use crate::report::document::{Align, Document};
 

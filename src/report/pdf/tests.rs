@@ -593,3 +593,200 @@ fn right_to_left_names_are_shaped_and_drawn_in_visual_order() {
     assert!(drawn.contains(&arabic), "{drawn:?}");
     assert!(drawn.contains(&"ןהכ דוד"), "{drawn:?}");
 }
+
+/// The observation period's pictures: a grid with a present, a missing and a not-expected month,
+/// and one lane failing 2026-03-05..2026-05-02 over a 2026 axis.
+fn period_document() -> Document {
+    let at = |s: &str| crate::timefmt::parse_timestamp(s).unwrap();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let months: Vec<String> = (1..=12).map(|m| format!("M{m:02} 2026")).collect();
+    let row: Vec<Cell> = (0..12)
+        .map(|m| match m {
+            6 | 7 => Cell::toned("0", Tone::Bad),
+            5 => Cell::toned("0", Tone::Muted),
+            _ => Cell::toned("1", Tone::Good),
+        })
+        .collect();
+    let mut doc = sample();
+    doc.sections = vec![Section {
+        title: "Observation period".into(),
+        blocks: vec![
+            Block::Heading("Evidence coverage".into()),
+            Block::Grid(Grid {
+                title: "Snapshots per account, evidence kind and month".into(),
+                row_labels: vec!["111111111111 · aws.ec2.describe_security_groups".into()],
+                column_labels: months,
+                cells: vec![row],
+                legend: vec![(Tone::Good, "snapshot(s) dated in the month".into()), (Tone::Bad, "none".into())],
+            }),
+            Block::Heading("Resources that failed during the period".into()),
+            Block::Swimlanes(Swimlanes {
+                title: "P2 high · sg_open_admin_ports".into(),
+                from: day("2026-01-01"),
+                to: day("2026-12-31"),
+                lanes: vec![Lane {
+                    label: "sg-0123456789abcdef0".into(),
+                    bars: vec![LaneBar {
+                        from: at("2026-03-05T00:00:00Z"),
+                        to: at("2026-05-02T00:00:00Z"),
+                        tone: Tone::Bad,
+                    }],
+                }],
+                legend: vec![(Tone::Bad, "failed".into())],
+            }),
+        ],
+    }];
+    doc
+}
+
+fn rects(page: &Page) -> impl Iterator<Item = (f32, f32, f32, f32, Option<super::layout::Rgb>)> + '_ {
+    page.prims.iter().filter_map(|p| match p {
+        Prim::Rect { x, top, w, h, fill, .. } => Some((*x, *top, *w, *h, *fill)),
+        Prim::Text { .. } => None,
+    })
+}
+
+#[test]
+fn the_coverage_grid_fills_a_missing_month_apart_from_a_present_one() {
+    let fonts = Fonts::load().unwrap();
+    let layout = lay_out(&fonts, &period_document());
+    let page = &layout.pages[1];
+    // The twelve month cells: the rects on the row's line, left to right.
+    let label_baseline = texts(page).find(|(t, _, _)| t.starts_with("111111111111")).map(|(_, _, y)| y).unwrap();
+    let mut cells: Vec<_> =
+        rects(page).filter(|(_, top, _, h, _)| *h == 10.0 && (top - label_baseline).abs() < 12.0).collect();
+    cells.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(cells.len(), 12, "{cells:?}");
+    let fill = |i: usize| cells[i].4.unwrap();
+    assert_eq!(fill(0), super::layout::tone_strong(Tone::Good));
+    assert_eq!(fill(6), super::layout::tone_strong(Tone::Bad), "a month in a gap is red");
+    assert_ne!(fill(0), fill(6));
+    assert_ne!(fill(5), fill(0), "a month without a snapshot inside the cadence is not drawn as present");
+    assert_ne!(fill(5), fill(6), "…nor as a gap");
+    assert_eq!(fill(7), fill(6));
+    // Every column has its label.
+    for m in 1..=12 {
+        let words = [format!("M{m:02}")];
+        assert!(
+            texts(page).any(|(t, _, _)| words.iter().any(|w| t == w || t.starts_with(w.as_str()))),
+            "no label M{m:02}"
+        );
+    }
+}
+
+#[test]
+fn a_swimlane_bar_spans_its_share_of_the_period() {
+    let fonts = Fonts::load().unwrap();
+    let layout = lay_out(&fonts, &period_document());
+    let page = &layout.pages[1];
+    let red = super::layout::tone_strong(Tone::Bad);
+    let lane_y = texts(page).find(|(t, _, _)| *t == "sg-0123456789abcdef0").map(|(_, _, y)| y).unwrap();
+    let on_lane: Vec<_> = rects(page).filter(|(_, top, _, h, _)| *h == 7.0 && (top - lane_y).abs() < 10.0).collect();
+    let track = on_lane.iter().find(|r| r.4 != Some(red)).expect("no track");
+    let bar = on_lane.iter().find(|r| r.4 == Some(red)).expect("no red bar");
+    // 2026-03-05 is day 63 of 365; the bar lasts 58 days.
+    let (start, len) = ((bar.0 - track.0) / track.2, bar.2 / track.2);
+    assert!((start - 63.0 / 365.0).abs() < 0.002, "bar starts at {start}");
+    assert!((len - 58.0 / 365.0).abs() < 0.002, "bar is {len} of the axis");
+    // A month axis under the lane: January with its year, later months alone.
+    assert!(texts(page).any(|(t, _, _)| t == "Jan 2026"));
+    assert!(texts(page).any(|(t, _, _)| t == "Jun"));
+}
+
+#[test]
+fn the_period_pictures_read_back_and_stay_in_the_margins_when_long() {
+    let fonts = Fonts::load().unwrap();
+    let mut doc = period_document();
+    // 300 rows over 10 years and 300 lanes: both continue over pages.
+    let Block::Grid(grid) = &mut doc.sections[0].blocks[1] else { panic!("document changed") };
+    grid.row_labels = (0..300).map(|i| format!("{} · kind {i}", 100000000000u64 + i)).collect();
+    grid.column_labels = (0..120).map(|m| format!("M{m}")).collect();
+    grid.cells = (0..300)
+        .map(|r| (0..120).map(|c| Cell::toned("1", if (r + c) % 7 == 0 { Tone::Bad } else { Tone::Good })).collect())
+        .collect();
+    let Block::Swimlanes(lanes) = &mut doc.sections[0].blocks[3] else { panic!("document changed") };
+    lanes.to = chrono::NaiveDate::from_ymd_opt(2035, 12, 31).unwrap();
+    lanes.lanes = (0..300)
+        .map(|i| Lane { label: format!("arn:aws:iam::111111111111:user/u{i}"), ..lanes.lanes[0].clone() })
+        .collect();
+    let layout = lay_out(&fonts, &doc);
+    assert!(layout.pages.len() > 10, "{} pages", layout.pages.len());
+    for (i, page) in layout.pages.iter().enumerate() {
+        for prim in &page.prims {
+            let (x, right, top, bottom) = match prim {
+                Prim::Text { x, baseline, style, text } => {
+                    (*x, x + fonts.width(style.font, text, style.size), baseline - style.size, *baseline)
+                }
+                Prim::Rect { x, top, w, h, .. } => (*x, x + w, *top, top + h),
+            };
+            assert!(x >= LEFT - 0.01 && right <= RIGHT + 0.01, "page {i}: {prim:?} runs off the side");
+            let is_footer = top > BOTTOM + 4.0;
+            assert!(top >= TOP - 0.01 && (bottom <= BOTTOM + 0.01 || is_footer), "page {i}: {prim:?} off the body");
+        }
+    }
+    // Every row label and lane label is drawn once.
+    let drawn: Vec<&str> = layout.pages.iter().flat_map(texts).map(|(t, _, _)| t).collect();
+    for i in [0, 150, 299] {
+        assert!(drawn.iter().any(|t| t.starts_with(&format!("{} ·", 100000000000u64 + i))), "row {i} missing");
+        let user = format!("u{i}");
+        assert!(drawn.iter().any(|t| t.ends_with(&user)), "lane {i} missing");
+    }
+    if have("pdftotext") {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = write_pdf(dir.path(), "period.pdf", &period_document());
+        let text = run("pdftotext", &[&pdf, "-"]);
+        for needle in
+            ["Observation period", "Snapshots per account, evidence kind and month", "sg-0123456789abcdef0", "Jan 2026"]
+        {
+            assert!(text.contains(needle), "missing {needle:?}");
+        }
+    }
+}
+
+#[test]
+fn odd_period_pictures_render_without_panicking() {
+    let mut doc = period_document();
+    let at = |s: &str| crate::timefmt::parse_timestamp(s).unwrap();
+    doc.sections[0].blocks = vec![
+        Block::Grid(Grid {
+            title: String::new(),
+            row_labels: vec![],
+            column_labels: vec![],
+            cells: vec![],
+            legend: vec![],
+        }),
+        Block::Grid(Grid {
+            title: "ragged".into(),
+            row_labels: vec!["x".repeat(4000)],
+            column_labels: vec![],
+            cells: vec![vec![Cell::toned("a very long cell text", Tone::Warn); 3], vec![]],
+            legend: vec![(Tone::Neutral, "l ".repeat(500))],
+        }),
+        Block::Swimlanes(Swimlanes {
+            title: "backwards".into(),
+            from: chrono::NaiveDate::MAX,
+            to: chrono::NaiveDate::MIN,
+            lanes: vec![],
+            legend: vec![],
+        }),
+        Block::Swimlanes(Swimlanes {
+            title: "whole calendar".into(),
+            from: chrono::NaiveDate::MIN,
+            to: chrono::NaiveDate::MAX,
+            lanes: vec![Lane {
+                label: String::new(),
+                bars: vec![LaneBar {
+                    from: at("2026-05-01T00:00:00Z"),
+                    to: at("2026-01-01T00:00:00Z"),
+                    tone: Tone::Bad,
+                }],
+            }],
+            legend: vec![],
+        }),
+    ];
+    let bytes = render(&doc).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    if let Ok(dir) = std::env::var("GAPSCOPE_PDF_SAMPLE_DIR") {
+        std::fs::write(Path::new(&dir).join("period.pdf"), render(&period_document()).unwrap()).unwrap();
+    }
+}
