@@ -17,6 +17,7 @@ mod hostile_evidence;
 mod hostile_outputs;
 mod hostile_pdf;
 mod hostile_scale;
+mod period;
 mod period_snapshots;
 mod posture;
 mod report_large;

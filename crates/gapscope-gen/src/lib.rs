@@ -21,6 +21,7 @@ mod cloudtrail;
 mod common;
 mod credentials;
 mod entra;
+mod period;
 mod posture;
 mod rng;
 
@@ -48,6 +49,8 @@ enum Command {
     Entra(Box<entra::EntraArgs>),
     /// An AWS CLI export bundle (every posture command) per account, with planted cases and verdicts
     Posture(Box<posture::Args>),
+    /// A year of monthly snapshots (SOC 2 Type II) with CloudTrail between them, planted cases and oracle
+    Period(Box<period::PeriodArgs>),
 }
 
 /// Parses a command line (`args` starts with the program name, as `std::env::args_os()` does) and
@@ -66,5 +69,6 @@ where
         Command::Cloudtrail(args) => cloudtrail::run(&args),
         Command::Entra(args) => entra::run(&args),
         Command::Posture(args) => posture::run(&args),
+        Command::Period(args) => period::run(&args),
     }
 }
