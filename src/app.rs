@@ -271,17 +271,24 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
         results::build(outcomes, &s.catalog, &s.config.exceptions, run_as_of.map(|t| t.date_naive()))?;
     let period_findings: Option<PeriodFindings> = tracker.and_then(|tracker| {
         let cloudtrail_period = facts.cloudtrail.period.map(|p| (p.from, p.to));
-        let no_changes = crate::period::changes::ChangeLog::default();
         let cx = assemble::Context {
             given: s.period.map(|p| (p.from, p.to)),
             cloudtrail_period,
             cadence_days: s.config.period.cadence_days,
             run_as_of,
             records: &facts.cloudtrail.aggregate,
-            changes: &no_changes,
+            changes: &facts.cloudtrail.aggregate.changes,
         };
         assemble::assemble(tracker, &accounted.filing, &cx)
     });
+    let changes = &facts.cloudtrail.aggregate.changes;
+    if period_findings.is_some() && changes.dropped > 0 {
+        notes.push(format!(
+            "CloudTrail: {} change events past the first {} were not kept, so the period's violations after them are dated by the snapshots only",
+            changes.dropped,
+            changes.len()
+        ));
+    }
     for exception in exception_uses.iter().filter(|u| u.state == "expired") {
         notes.push(format!(
             "exception for {} on {} expired on {}: {} of the {} failing result(s) it matches are open again",

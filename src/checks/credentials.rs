@@ -258,7 +258,10 @@ fn access_key_rotation(check: &'static str, facts: &Facts, limits: &Thresholds) 
         let rotated = timestamp(&key.last_rotated, "last_rotated")?;
         let (days, when) = aged(assessed.as_of, rotated);
         let limit = limits.key_rotation_days;
-        over_limit(days > limit, format!("active key last rotated {when} (limit {limit})"), rotated, limit)
+        let (failed, detail, since) =
+            over_limit(days > limit, format!("active key last rotated {when} (limit {limit})"), rotated, limit)?;
+        // A new key in the slot does not date when the over-age one went: only the start is dated.
+        Ok((failed, detail, since.filter(|_| failed)))
     })
 }
 

@@ -78,7 +78,8 @@ pub(crate) fn gaps(evidence: &BTreeSet<NaiveDate>, from: NaiveDate, to: NaiveDat
         out.push(Gap { from, to: first - Duration::days(1) });
     }
     for pair in inside.windows(2) {
-        if (pair[1] - pair[0]).num_days() > cadence {
+        // The days strictly between two snapshots are the stretch without one.
+        if (pair[1] - pair[0]).num_days() - 1 > cadence {
             out.push(Gap { from: pair[0] + Duration::days(1), to: pair[1] - Duration::days(1) });
         }
     }
@@ -110,6 +111,25 @@ struct Point {
     basis: Basis,
     detail: String,
     evidence: Vec<EvidenceRef>,
+}
+
+/// A CloudTrail event that looks like the end of a failure (a rule revoked) cannot see causes the
+/// log never showed (another open rule): when the next observation still fails, with nothing
+/// failing in between, the failure did not end there.
+fn drop_contradicted_passes(points: &mut Vec<Point>) {
+    let mut keep = vec![true; points.len()];
+    for (i, point) in points.iter().enumerate() {
+        if point.basis != Basis::Cloudtrail || point.failing != Some(false) {
+            continue;
+        }
+        let mut later = points[i + 1..].iter();
+        let next = later.find(|p| p.failing == Some(true) || p.basis == Basis::Snapshots);
+        if next.is_some_and(|p| p.basis == Basis::Snapshots && p.failing == Some(true)) {
+            keep[i] = false;
+        }
+    }
+    let mut flags = keep.into_iter();
+    points.retain(|_| flags.next().unwrap_or(true));
 }
 
 /// One control over the period, or `None` when no snapshot inside the period evaluated it.
@@ -190,6 +210,7 @@ pub(crate) fn control(
     }
     // At one instant a CloudTrail event is applied before the snapshot that shows its result.
     points.sort_by_key(|p| (p.at, p.basis != Basis::Cloudtrail));
+    drop_contradicted_passes(&mut points);
 
     let mut violations = Vec::new();
     let mut open: Option<Violation> = None;

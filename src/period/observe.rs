@@ -10,6 +10,7 @@ use super::SnapshotOut;
 use super::controls::{Seen, Series};
 use super::snapshots::{Dating, SOURCE_GENERATED_TIME, SOURCE_NEWEST_TIMESTAMP, SOURCE_RUN_AS_OF, snapshot_kind};
 use crate::checks::{Outcome, Status};
+use crate::facts::entra::UNKNOWN_TENANT;
 use crate::facts::{Collected, Evidence};
 use crate::formats::aws::export_path::account_in_path;
 use crate::timefmt::Instant;
@@ -169,7 +170,10 @@ impl Tracker {
             detail: if failing { outcome.detail.clone() } else { String::new() },
             evidence: if failing { outcome.evidence.clone() } else { Vec::new() },
         };
-        let key = (outcome.check, outcome.resource.clone(), outcome.account.clone());
+        // An Entra export that names no tenant id is of the run's one tenant: no account, as its
+        // snapshots say, rather than the placeholder the as-of results show.
+        let account = outcome.account.clone().filter(|a| series.0.is_some() || a != UNKNOWN_TENANT);
+        let key = (outcome.check, outcome.resource.clone(), account);
         let entry = self.controls.entry(key).or_insert_with(|| (series.clone(), Vec::new()));
         // One snapshot, one observation: a second outcome of the same instant (copies the rule did
         // not merge) keeps the less favourable.

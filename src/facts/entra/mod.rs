@@ -27,6 +27,9 @@ pub(crate) struct EntraFile {
     pub export: EntraExport,
 }
 
+/// What stands for the tenant when no export names its id.
+pub(crate) const UNKNOWN_TENANT: &str = "tenant";
+
 #[derive(Debug, Default)]
 pub(crate) struct EntraFacts {
     /// Any Entra export was in the evidence.
@@ -157,7 +160,7 @@ impl EntraFacts {
         facts.policies.sort_by(|a, b| (&a.item.id, &a.file).cmp(&(&b.item.id, &b.file)));
         facts.policies.dedup_by(|a, b| a.item.id == b.item.id);
         facts.as_of = as_of_override.or(newest);
-        facts.tenant = tenant.unwrap_or_else(|| "tenant".into());
+        facts.tenant = tenant.unwrap_or_else(|| UNKNOWN_TENANT.into());
         facts.coverage = coverage::coverage(&facts.sign_ins, &facts.tenant, period);
         facts
     }
