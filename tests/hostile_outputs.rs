@@ -170,7 +170,7 @@ fn a_run_that_fails_mid_sequence_leaves_the_previous_outputs_intact() {
     let first = analyze_into(&evidence, &out, &["--format", "json,csv"]);
     assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
     let before = snapshot(&out);
-    assert_eq!(before.len(), 4, "{:?}", names_in(&out));
+    assert_eq!(before.len(), 5, "{:?}", names_in(&out));
 
     // The next run's last output cannot be put in place (a folder holds its name), after every other
     // output has been written; and new evidence would change every one of them.
@@ -215,7 +215,10 @@ fn outputs_of_an_earlier_run_this_run_does_not_write_are_removed() {
     write_formula_evidence(&evidence);
     let full = analyze_into(&evidence, &out, &[]);
     assert_eq!(full.status.code(), Some(0), "{}", String::from_utf8_lossy(&full.stderr));
-    assert_eq!(names_in(&out), ["coverage.csv", "findings.json", "gap-register.csv", "manifest.json", "report.pdf"]);
+    assert_eq!(
+        names_in(&out),
+        ["coverage.csv", "findings.json", "gap-register.csv", "manifest.json", "report.pdf", "timeline.csv"]
+    );
 
     let json_only = std::process::Command::new(env!("CARGO_BIN_EXE_gapscope"))
         .args(["analyze", evidence.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"])
@@ -224,5 +227,8 @@ fn outputs_of_an_earlier_run_this_run_does_not_write_are_removed() {
     let stderr = String::from_utf8_lossy(&json_only.stderr);
     assert_eq!(json_only.status.code(), Some(0), "{stderr}");
     assert_eq!(names_in(&out), ["findings.json", "manifest.json"], "an earlier run's report.pdf and CSVs remain");
-    assert!(stderr.contains("removed gap-register.csv, coverage.csv, report.pdf of an earlier run"), "{stderr}");
+    assert!(
+        stderr.contains("removed gap-register.csv, coverage.csv, timeline.csv, report.pdf of an earlier run"),
+        "{stderr}"
+    );
 }

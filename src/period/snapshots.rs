@@ -165,10 +165,8 @@ pub(crate) fn snapshot_kind(label: &str) -> Option<&str> {
     if label.starts_with("aws.iam.credential_report") {
         return Some("aws.iam.credential_report");
     }
-    if label.starts_with("entra.signins") {
-        return Some("entra.signins");
-    }
-    Some(label)
+    // One export in several formats (`entra.users (csv)`, `entra.users (json)`) is one kind.
+    Some(label.rsplit_once(" (").filter(|(_, format)| format.ends_with(')')).map_or(label, |(kind, _)| kind))
 }
 
 #[cfg(test)]
@@ -230,6 +228,7 @@ mod tests {
         assert_eq!(snapshot_kind("aws.cloudtrail.log"), None);
         assert_eq!(snapshot_kind("aws.iam.credential_report (csv)"), snapshot_kind("aws.iam.credential_report (json)"));
         assert_eq!(snapshot_kind("entra.signins (csv)"), Some("entra.signins"));
+        assert_eq!(snapshot_kind("entra.users (json)"), snapshot_kind("entra.users (csv)"));
         assert_eq!(snapshot_kind("aws.ec2.security_groups"), Some("aws.ec2.security_groups"));
     }
 }

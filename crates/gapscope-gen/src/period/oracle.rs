@@ -38,7 +38,7 @@ pub(crate) const AWS_KINDS: [&str; 8] = [
     "aws.cloudtrail.describe_trails",
     TRAIL_STATUS,
 ];
-pub(crate) const ENTRA_KINDS: [&str; 2] = ["entra.registration (json)", "entra.users (json)"];
+pub(crate) const ENTRA_KINDS: [&str; 2] = ["entra.registration", "entra.users"];
 pub(crate) const CREDENTIAL_REPORT: &str = "aws.iam.credential_report";
 const POLICY_STATUS: &str = "aws.s3.get_bucket_policy_status";
 const TRAIL_STATUS: &str = "aws.cloudtrail.get_trail_status";
