@@ -82,8 +82,7 @@ fn samples_give_the_generators_intended_results_for_every_check() {
         .iter()
         .filter(|c| {
             c["verdict"] == "exception"
-                && crate::common::status_of(&findings, c["check"].as_str().unwrap(), c["resource"].as_str().unwrap())
-                    != "fail"
+                && status_of(&findings, c["check"].as_str().unwrap(), c["resource"].as_str().unwrap()) != "fail"
         })
         .count();
     assert_eq!((rows.len() - period_rows, period_rows), (failed, closed));
