@@ -20,7 +20,7 @@ use crate::evidence::kinds::RecordScope;
 use crate::facts::cloudtrail::aggregate::Aggregate;
 use crate::facts::cloudtrail::coverage::{self, ObservationPeriod};
 use crate::facts::{Assembly, Facts};
-use crate::period::observe::{self, Filing, Split, Tracker, Used};
+use crate::period::observe::{self, Filing, Split, Used};
 use crate::period::{PeriodFindings, assemble};
 use crate::report::compose::{ReportInput, SignerInfo};
 use crate::report::findings::{ActivityOut, CoverageOut, Findings, Inputs, Period as PeriodOut, PeriodBlock, Unused};
@@ -133,11 +133,18 @@ pub(crate) fn account_for(
     let Split { current, older, filing } = observe::split(used);
     let assembly = current.build(cloudtrail, as_of_override, period);
     let mut superseded_older = Vec::new();
-    let older: Vec<(Instant, Facts)> = older
+    // An older snapshot is of its own date, whatever --as-of says of the newest.
+    let built: Vec<(Instant, Assembly)> = {
+        use rayon::prelude::*;
+        let older: Vec<(Instant, crate::facts::Collected)> = older.into_iter().collect();
+        older
+            .into_par_iter()
+            .map(|(at, collected)| (at, collected.build(Aggregate::default(), Some(at), None)))
+            .collect()
+    };
+    let older: Vec<(Instant, Facts)> = built
         .into_iter()
-        .map(|(at, collected)| {
-            // An older snapshot is of its own date, whatever --as-of says of the newest.
-            let built = collected.build(Aggregate::default(), Some(at), None);
+        .map(|(at, built)| {
             superseded_older.extend(built.superseded);
             for assessed in &built.facts.credential_reports {
                 diagnostics.extend(assessed.report.diagnostics.iter().cloned());
@@ -252,14 +259,9 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
     }
 
     let thresholds = &s.config.thresholds;
-    let mut tracker = (!args.no_period).then(Tracker::default);
-    if let Some(tracker) = tracker.as_mut() {
-        for (_, older) in &accounted.older {
-            for outcome in crate::checks::evaluate_snapshot(older, thresholds) {
-                tracker.observe(&outcome, &accounted.filing, run_as_of);
-            }
-        }
-    }
+    let jobs = args.input.jobs.unwrap_or_else(crate::cli::default_jobs);
+    let mut tracker = (!args.no_period)
+        .then(|| observe::observe_older(&accounted.older, &accounted.filing, run_as_of, thresholds, jobs));
     let outcomes = evaluate_all(facts, thresholds).inspect(|outcome| {
         if let Some(tracker) = tracker.as_mut()
             && crate::checks::is_snapshot_rule(outcome.check)
@@ -279,7 +281,7 @@ fn run_analysis(args: &AnalyzeArgs, settings: &AnalyzeSettings, quiet: bool) -> 
             records: &facts.cloudtrail.aggregate,
             changes: &facts.cloudtrail.aggregate.changes,
         };
-        assemble::assemble(tracker, &accounted.filing, &cx)
+        assemble::assemble(tracker, &accounted.filing, &cx, &mut notes)
     });
     let changes = &facts.cloudtrail.aggregate.changes;
     if period_findings.is_some() && changes.dropped > 0 {

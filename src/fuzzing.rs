@@ -245,6 +245,8 @@ pub struct Analysis {
     /// Rows coverage.csv would have.
     pub coverage_rows: usize,
     pub results: usize,
+    /// What the observation period breaks of its invariants, if anything.
+    pub period_broken: Option<String>,
 }
 
 /// The longest period untrusted evidence may stretch coverage to: the longest `--period` the CLI
@@ -272,10 +274,28 @@ pub fn analyze(data: &[u8]) -> Result<Analysis, String> {
         .map_err(|e| format!("discovery refused the scratch folder: {e}"))?;
     let accounted = crate::app::account_for(intake, None, None);
     let facts = &accounted.assembly.facts;
-    let outcomes = crate::checks::evaluate_all(facts, &config.thresholds);
+    let run_as_of = facts.as_of();
+    // The period analysis as `analyze` runs it: older snapshots apart, the as-of run observed.
+    let mut tracker =
+        crate::period::observe::observe_older(&accounted.older, &accounted.filing, run_as_of, &config.thresholds, 1);
+    let outcomes = crate::checks::evaluate_all(facts, &config.thresholds).inspect(|outcome| {
+        if crate::checks::is_snapshot_rule(outcome.check) {
+            tracker.observe(outcome, &accounted.filing, run_as_of);
+        }
+    });
     let catalog = crate::catalog::Catalog::embedded().map_err(|e| e.to_string())?;
-    let as_of = facts.as_of().map(|t| t.date_naive());
+    let as_of = run_as_of.map(|t| t.date_naive());
     let (results, _) = crate::results::build(outcomes, &catalog, &[], as_of).map_err(|e| e.to_string())?;
+    let cx = crate::period::assemble::Context {
+        given: None,
+        cloudtrail_period: facts.cloudtrail.period.map(|p| (p.from, p.to)),
+        cadence_days: config.period.cadence_days,
+        run_as_of,
+        records: &facts.cloudtrail.aggregate,
+        changes: &facts.cloudtrail.aggregate.changes,
+    };
+    let period = crate::period::assemble::assemble(tracker, &accounted.filing, &cx, &mut Vec::new());
+    let period_broken = period.as_ref().and_then(|p| p.invariants().err());
     let cloudtrail = &facts.cloudtrail;
     let coverage_rows = match &cloudtrail.period {
         Some(period) => {
@@ -289,6 +309,7 @@ pub fn analyze(data: &[u8]) -> Result<Analysis, String> {
         period_days: cloudtrail.period.map(|p| p.days()),
         coverage_rows,
         results: results.len(),
+        period_broken,
     })
 }
 
@@ -304,6 +325,9 @@ impl Analysis {
         }
         if let Some(days) = self.period_days.filter(|d| *d > MAX_PERIOD_DAYS) {
             return Err(format!("a period of {days} days, longer than any evidence can justify"));
+        }
+        if let Some(broken) = &self.period_broken {
+            return Err(format!("the observation period: {broken}"));
         }
         Ok(())
     }

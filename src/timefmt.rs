@@ -45,7 +45,21 @@ pub(crate) fn age_days(as_of: Instant, t: Instant) -> i64 {
 
 /// `2026-09-30T17:45:12Z`: the one spelling of an instant in gapscope's outputs.
 pub(crate) fn format_instant(t: Instant) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    // Spelled out rather than through a strftime pattern, which is parsed again at every call: the
+    // outputs write an instant per observation of every period control (millions).
+    match t.year() {
+        0..=9999 => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        _ => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    }
 }
 
 /// An instant from epoch seconds, as the CloudTrail tallies keep time.
@@ -60,7 +74,11 @@ pub(crate) fn format_epoch(seconds: i64) -> String {
 
 /// `2026-09-30`: the UTC day of an instant.
 pub(crate) fn format_day(t: Instant) -> String {
-    t.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    match t.year() {
+        0..=9999 => format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()),
+        _ => t.format("%Y-%m-%d").to_string(),
+    }
 }
 
 /// The longest observation period gapscope accepts or derives: ten years (3,660 days). A SOC 2
@@ -131,6 +149,18 @@ fn parse_source_date_epoch(text: &str) -> Result<Option<Instant>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_and_days_are_spelled_as_chrono_spells_them_whatever_the_year() {
+        for text in ["2026-09-30T17:45:12Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:09Z"] {
+            let t = parse_timestamp(text).unwrap();
+            assert_eq!(format_instant(t), text);
+            assert_eq!(format_instant(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            assert_eq!(format_day(t), t.format("%Y-%m-%d").to_string());
+        }
+        let far = DateTime::from_timestamp(400_000_000_000, 0).unwrap();
+        assert_eq!(format_instant(far), far.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
 
     fn t(s: &str) -> Instant {
         parse_timestamp(s).unwrap()

@@ -456,6 +456,35 @@ mod tests {
         (r.to_string(), st)
     }
 
+    /// The outcomes of one check with since when each has held.
+    fn since_of(check: &str, rows: &[Row]) -> Vec<(Status, Option<Instant>)> {
+        let text = format!("{HEADER}\n{}", rows.iter().map(Row::line).collect::<Vec<_>>().join("\n"));
+        let report = parse_csv("t.csv", "h", text.as_bytes()).unwrap();
+        let facts = assemble(vec![report], parse_timestamp(AS_OF)).facts;
+        let rule = RULES.iter().find(|r| r.id == check).unwrap();
+        rule.run(&facts, &Thresholds::default()).into_iter().map(|o| (o.status, o.since)).collect()
+    }
+
+    fn at(days_before: i64) -> Option<Instant> {
+        parse_timestamp(&d(days_before))
+    }
+
+    /// An age rule dates its verdict: over the 90-day limit from the date + 91 days, within it from
+    /// the date itself; a rotation dates only the failure (a new key does not date the old one's end).
+    #[test]
+    fn age_rules_say_since_when_their_verdict_has_held() {
+        let key = |rotated: i64, used: i64| Row::user("u").key(1, "true", d(rotated), d(used));
+        assert_eq!(since_of("aws.iam.access_key_rotation", &[key(100, 1)]), [(Fail, at(100 - 91))]);
+        assert_eq!(since_of("aws.iam.access_key_rotation", &[key(30, 1)]), [(Pass, None)]);
+        assert_eq!(since_of("aws.iam.unused_access_key", &[key(200, 120)]), [(Fail, at(120 - 91))]);
+        assert_eq!(since_of("aws.iam.unused_access_key", &[key(200, 10)]), [(Pass, at(10))]);
+        let console = |used: i64| Row::user("c").console(d(used), "true");
+        assert_eq!(since_of("aws.iam.stale_console_user", &[console(95)]), [(Fail, at(95 - 91))]);
+        assert_eq!(since_of("aws.iam.stale_console_user", &[console(5)]), [(Pass, at(5))]);
+        // A rule that is not about an age dates nothing.
+        assert_eq!(since_of("aws.iam.console_user_mfa", &[Row::user("m").console(d(5), "false")]), [(Fail, None)]);
+    }
+
     #[test]
     fn root_access_keys_fails_on_any_active_root_key() {
         let clean = Row::root();

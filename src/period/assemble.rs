@@ -9,7 +9,8 @@ use super::PeriodFindings;
 use super::changes::ChangeLog;
 use super::controls::{self, Frame};
 use super::observe::{Filing, Tracker};
-use crate::facts::cloudtrail::aggregate::{Aggregate, day_to_date};
+use crate::facts::cloudtrail::aggregate::{Aggregate, date_to_day, day_to_date};
+use crate::facts::cloudtrail::coverage::bulk_window;
 use crate::timefmt::Instant;
 
 /// What the period is judged against, besides the observations.
@@ -24,25 +25,38 @@ pub(crate) struct Context<'a> {
     pub changes: &'a ChangeLog,
 }
 
-/// The period: `--period`, else the first to the last snapshot or CloudTrail day; `None` when the
-/// evidence dates nothing.
+/// The period: `--period`, else the first to the last snapshot or CloudTrail day, of the bulk of
+/// them ([`bulk_window`]: a snapshot folder dated decades from all the others does not stretch it,
+/// and it never spans more than `MAX_PERIOD_DAYS`); `None` when the evidence dates nothing.
 pub(crate) fn bounds(filing: &Filing, cx: &Context<'_>) -> Option<(NaiveDate, NaiveDate)> {
     if let Some(given) = cx.given {
         return Some(given);
     }
-    let series = filing.series(cx.run_as_of);
-    let days = series.values().flatten().map(|t| t.date_naive());
-    let days = days.chain(cx.cloudtrail_period.into_iter().flat_map(|(a, b)| [a, b]));
-    let (mut from, mut to) = (None::<NaiveDate>, None::<NaiveDate>);
-    for day in days {
-        from = Some(from.map_or(day, |f| f.min(day)));
-        to = Some(to.map_or(day, |t| t.max(day)));
+    // Each snapshot file and each CloudTrail day weighs one.
+    let mut per_day: BTreeMap<i32, u64> = BTreeMap::new();
+    for t in filing.series(cx.run_as_of).values().flatten() {
+        *per_day.entry(date_to_day(t.date_naive())).or_default() += 1;
     }
-    Some((from?, to?))
+    if let Some((from, to)) = cx.cloudtrail_period {
+        let days: BTreeSet<i32> = cx.records.cells.keys().map(|(_, _, day)| *day).collect();
+        for day in days.range(date_to_day(from)..=date_to_day(to)) {
+            *per_day.entry(*day).or_default() += 1;
+        }
+        // The CloudTrail period's own ends, even when its first or last day has no record.
+        per_day.entry(date_to_day(from)).or_insert(1);
+        per_day.entry(date_to_day(to)).or_insert(1);
+    }
+    let (from, to) = bulk_window(&per_day)?;
+    Some((day_to_date(from)?, day_to_date(to)?))
 }
 
-/// Judges every tracked control over the period.
-pub(crate) fn assemble(tracker: Tracker, filing: &Filing, cx: &Context<'_>) -> Option<PeriodFindings> {
+/// Judges every tracked control over the period; what an auditor must be told goes to `notes`.
+pub(crate) fn assemble(
+    tracker: Tracker,
+    filing: &Filing,
+    cx: &Context<'_>,
+    notes: &mut Vec<String>,
+) -> Option<PeriodFindings> {
     let (from, to) = bounds(filing, cx)?;
     let series = filing.series(cx.run_as_of);
     let mut cloudtrail_days: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
@@ -67,7 +81,17 @@ pub(crate) fn assemble(tracker: Tracker, filing: &Filing, cx: &Context<'_>) -> O
         })
         .collect();
     let in_period = |t: &Instant| t.date_naive() >= from && t.date_naive() <= to;
-    let snapshots = filing.snapshots(cx.run_as_of).into_iter().filter(|s| in_period(&s.as_of)).collect();
+    let (snapshots, outside): (Vec<_>, Vec<_>) =
+        filing.snapshots(cx.run_as_of).into_iter().partition(|s| in_period(&s.as_of));
+    if !outside.is_empty() {
+        let shown: Vec<String> =
+            outside.iter().take(5).map(|s| format!("{} {}", s.kind, crate::timefmt::format_instant(s.as_of))).collect();
+        notes.push(format!(
+            "observation period {from}..{to}: {} snapshot(s) dated outside it are not judged ({})",
+            outside.len(),
+            shown.join(", ")
+        ));
+    }
     Some(PeriodFindings {
         from,
         to,

@@ -24,9 +24,26 @@ pub(crate) struct Seen {
     /// [`crate::checks::Outcome::since`].
     pub since: Option<Instant>,
     /// The outcome's detail and evidence, kept for failing observations only (they become a
-    /// violation's); a passing one needs neither.
+    /// violation's); a passing one needs neither, and a year of a large population is millions of
+    /// observations.
+    pub failure: Option<Box<Failure>>,
+}
+
+/// What a failing observation says and cites.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Failure {
     pub detail: String,
     pub evidence: Vec<EvidenceRef>,
+}
+
+impl Seen {
+    fn detail(&self) -> String {
+        self.failure.as_ref().map(|f| f.detail.clone()).unwrap_or_default()
+    }
+
+    fn evidence(&self) -> Vec<EvidenceRef> {
+        self.failure.as_ref().map(|f| f.evidence.clone()).unwrap_or_default()
+    }
 }
 
 /// What every control is judged against.
@@ -171,18 +188,12 @@ pub(crate) fn control(
                     at: since,
                     failing: Some(failing),
                     basis: Basis::Timestamps,
-                    detail: s.detail.clone(),
-                    evidence: s.evidence.clone(),
+                    detail: s.detail(),
+                    evidence: s.evidence(),
                 });
             }
         }
-        points.push(Point {
-            at: s.at,
-            failing,
-            basis: Basis::Snapshots,
-            detail: s.detail.clone(),
-            evidence: s.evidence.clone(),
-        });
+        points.push(Point { at: s.at, failing, basis: Basis::Snapshots, detail: s.detail(), evidence: s.evidence() });
         previous = Some(s.at);
     }
     if let Some(gone) = gone_at {
@@ -311,7 +322,8 @@ mod tests {
     }
 
     fn seen(at: Instant, status: Status) -> Seen {
-        Seen { at, status, since: None, detail: format!("{status:?}"), evidence: Vec::new() }
+        let failure = Failure { detail: format!("{status:?}"), evidence: Vec::new() };
+        Seen { at, status, since: None, failure: (status == Status::Fail).then(|| Box::new(failure)) }
     }
 
     struct Fixture {

@@ -141,6 +141,40 @@ pub(crate) struct Transition {
     pub evidence: EvidenceRef,
 }
 
+impl PeriodFindings {
+    /// What every period must hold whatever the evidence: violations inside the period and in time
+    /// order, gaps inside it, verdicts that follow from them. The fuzz targets check it.
+    pub(crate) fn invariants(&self) -> Result<(), String> {
+        let start = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &self.from.and_time(chrono::NaiveTime::MIN));
+        let end = start + chrono::Duration::days((self.to - self.from).num_days() + 1);
+        for c in &self.controls {
+            let name = format!("{} on {}", c.check, c.resource);
+            let mut last = None;
+            for v in &c.violations {
+                if v.from < start || v.to.is_some_and(|to| to < v.from || to >= end) {
+                    return Err(format!("{name}: violation {:?}..{:?} outside the period or reversed", v.from, v.to));
+                }
+                if last.is_some_and(|l| v.from < l) {
+                    return Err(format!("{name}: violations overlap or are out of order"));
+                }
+                last = Some(v.to.unwrap_or(end));
+            }
+            if c.evidence_gaps.iter().any(|g| g.from > g.to || g.from < self.from || g.to > self.to) {
+                return Err(format!("{name}: an evidence gap outside the period or reversed"));
+            }
+            let expected = match (c.violations.is_empty(), c.evidence_gaps.is_empty()) {
+                (false, _) => Verdict::Exception,
+                (true, false) => Verdict::NotEvidenced,
+                (true, true) => Verdict::Operated,
+            };
+            if c.verdict != expected || c.observations.is_empty() {
+                return Err(format!("{name}: verdict {:?} with {} observations", c.verdict, c.observations.len()));
+            }
+        }
+        Ok(())
+    }
+}
+
 fn instant<S: Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_instant(*t))
 }

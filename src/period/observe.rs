@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::SnapshotOut;
-use super::controls::{Seen, Series};
+use super::controls::{Failure, Seen, Series};
 use super::snapshots::{Dating, SOURCE_GENERATED_TIME, SOURCE_NEWEST_TIMESTAMP, SOURCE_RUN_AS_OF, snapshot_kind};
 use crate::checks::{Outcome, Status};
 use crate::facts::entra::UNKNOWN_TENANT;
@@ -34,7 +34,8 @@ struct Filed {
 /// Every snapshot input's series and date, by path.
 #[derive(Debug, Default)]
 pub(crate) struct Filing {
-    files: BTreeMap<String, Filed>,
+    /// Hashed, not ordered: every observation looks its file up, and paths share long prefixes.
+    files: HashMap<String, Filed>,
 }
 
 /// The used evidence split into the as-of run's and each older snapshot's.
@@ -124,6 +125,10 @@ impl Filing {
             by.entry((filed.series.clone(), at, source)).or_default().push(path.clone());
         }
         by.into_iter()
+            .map(|(((account, kind), as_of, source), mut files)| {
+                files.sort();
+                (((account, kind), as_of, source), files)
+            })
             .map(|(((account, kind), as_of, source), files)| SnapshotOut {
                 account,
                 kind,
@@ -149,10 +154,14 @@ impl Filing {
 /// A control's identity: check, resource, account.
 type Key = (&'static str, String, Option<String>);
 
+/// The observations of one check's controls, by account and resource (looked up by reference: a
+/// year of a large population is millions of observations of a few hundred thousand controls).
+type ByAccount = HashMap<Option<String>, HashMap<String, (Series, Vec<Seen>)>>;
+
 /// The observations of every check × resource, gathered evaluation by evaluation.
 #[derive(Debug, Default)]
 pub(crate) struct Tracker {
-    controls: HashMap<Key, (Series, Vec<Seen>)>,
+    controls: HashMap<&'static str, ByAccount>,
 }
 
 impl Tracker {
@@ -160,35 +169,189 @@ impl Tracker {
     /// when it cites several). An outcome citing no snapshot evidence (CloudTrail logs) is judged
     /// over the period already and is not observed.
     pub(crate) fn observe(&mut self, outcome: &Outcome, filing: &Filing, run_as_of: Option<Instant>) {
+        let failure = || Failure { detail: outcome.detail.clone(), evidence: outcome.evidence.clone() };
+        self.record(outcome, failure, filing, run_as_of);
+    }
+
+    /// [`Tracker::observe`] of an outcome nothing else needs.
+    pub(crate) fn observe_owned(&mut self, mut outcome: Outcome, filing: &Filing, run_as_of: Option<Instant>) {
+        let failure = (outcome.status == Status::Fail)
+            .then(|| Failure { detail: std::mem::take(&mut outcome.detail), evidence: outcome.evidence.clone() });
+        self.record(&outcome, move || failure.unwrap_or_default(), filing, run_as_of);
+    }
+
+    fn record(
+        &mut self,
+        outcome: &Outcome,
+        failure: impl FnOnce() -> Failure,
+        filing: &Filing,
+        run_as_of: Option<Instant>,
+    ) {
         let cited = outcome.evidence.iter().filter_map(|e| filing.of(&e.file, run_as_of));
         let Some((series, at)) = cited.max_by_key(|(_, t)| *t) else { return };
         let failing = outcome.status == Status::Fail;
-        let seen = Seen {
-            at,
-            status: outcome.status,
-            since: outcome.since,
-            detail: if failing { outcome.detail.clone() } else { String::new() },
-            evidence: if failing { outcome.evidence.clone() } else { Vec::new() },
-        };
+        let seen =
+            Seen { at, status: outcome.status, since: outcome.since, failure: failing.then(|| Box::new(failure())) };
         // An Entra export that names no tenant id is of the run's one tenant: no account, as its
         // snapshots say, rather than the placeholder the as-of results show.
-        let account = outcome.account.clone().filter(|a| series.0.is_some() || a != UNKNOWN_TENANT);
-        let key = (outcome.check, outcome.resource.clone(), account);
-        let entry = self.controls.entry(key).or_insert_with(|| (series.clone(), Vec::new()));
+        let placeholder = series.0.is_none() && outcome.account.as_deref() == Some(UNKNOWN_TENANT);
+        let account = if placeholder { &None } else { &outcome.account };
+        let by_account = self.controls.entry(outcome.check).or_default();
+        if !by_account.contains_key(account) {
+            by_account.insert(account.clone(), HashMap::new());
+        }
+        let Some(by_resource) = by_account.get_mut(account) else { return };
+        let entry = match by_resource.get_mut(outcome.resource.as_str()) {
+            Some(entry) => entry,
+            None => by_resource.entry(outcome.resource.clone()).or_insert_with(|| (series.clone(), Vec::new())),
+        };
         // One snapshot, one observation: a second outcome of the same instant (copies the rule did
         // not merge) keeps the less favourable.
-        match entry.1.iter_mut().find(|s| s.at == at) {
+        match entry.1.iter_mut().rev().find(|s| s.at == at) {
             Some(existing) if existing.status != Status::Fail && failing => *existing = seen,
             Some(_) => {}
             None => entry.1.push(seen),
         }
     }
 
+    /// Adds another tracker's observations (of other snapshots) to these.
+    pub(crate) fn merge(&mut self, other: Tracker) {
+        for (check, by_account) in other.controls {
+            let mine = self.controls.entry(check).or_default();
+            for (account, by_resource) in by_account {
+                let mine = mine.entry(account).or_default();
+                for (resource, (series, seen)) in by_resource {
+                    mine.entry(resource).or_insert_with(|| (series, Vec::new())).1.extend(seen);
+                }
+            }
+        }
+    }
+
     /// Every tracked control, sorted by check, resource and account.
     pub(crate) fn into_sorted(self) -> Vec<(Key, Series, Vec<Seen>)> {
-        let mut all: Vec<(Key, Series, Vec<Seen>)> =
-            self.controls.into_iter().map(|(key, (series, seen))| (key, series, seen)).collect();
+        let mut all = Vec::new();
+        for (check, by_account) in self.controls {
+            for (account, by_resource) in by_account {
+                for (resource, (series, seen)) in by_resource {
+                    all.push(((check, resource, account.clone()), series, seen));
+                }
+            }
+        }
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all
+    }
+}
+
+/// Evaluates every older snapshot with the snapshot rules, `jobs` at a time, into one tracker.
+pub(crate) fn observe_older(
+    older: &[(Instant, crate::facts::Facts)],
+    filing: &Filing,
+    run_as_of: Option<Instant>,
+    thresholds: &crate::config::Thresholds,
+    jobs: usize,
+) -> Tracker {
+    use rayon::prelude::*;
+    // One tracker per worker over a run of snapshots, merged at the end: a tracker per snapshot
+    // would merge hundreds of thousands of controls once per snapshot.
+    let chunk = older.len().div_ceil(jobs.max(1)).max(1);
+    let work = || {
+        older
+            .par_chunks(chunk)
+            .map(|snapshots| {
+                let mut tracker = Tracker::default();
+                for (_, facts) in snapshots {
+                    for outcome in crate::checks::evaluate_snapshot(facts, thresholds) {
+                        tracker.observe_owned(outcome, filing, run_as_of);
+                    }
+                }
+                tracker
+            })
+            .reduce(Tracker::default, |mut a, b| {
+                a.merge(b);
+                a
+            })
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::AsOfSource;
+    use crate::facts::cloudtrail::aggregate::Aggregate;
+    use crate::formats::aws::credential_report::parse_csv;
+    use crate::timefmt::parse_timestamp;
+
+    const CSV: &str = "user,arn,user_creation_time,password_enabled,mfa_active\nalice,arn:aws:iam::111111111111:user/alice,2026-01-01T00:00:00+00:00,true,false\n";
+
+    fn report(path: &str, generated: Option<&str>) -> Used {
+        let mut report = parse_csv(path, "ab", CSV.as_bytes()).unwrap();
+        report.generated_time = generated.and_then(parse_timestamp);
+        Used {
+            path: path.into(),
+            label: "aws.iam.credential_report (csv)".into(),
+            account: Some("111111111111".into()),
+            evidence: Evidence::CredentialReport(report),
+        }
+    }
+
+    /// The newest report of the account is the as-of run's, dated by its folder when it has no
+    /// GeneratedTime; the older ones are snapshots of their own dates.
+    #[test]
+    fn the_newest_snapshot_of_a_series_is_the_as_of_runs_and_older_ones_stand_apart() {
+        let split = split(vec![
+            report("in/jan/r.json", Some("2026-01-31T12:00:00Z")),
+            report("in/2026-03-31/r.csv", None),
+            report("in/feb/r.json", Some("2026-02-28T12:00:00Z")),
+        ]);
+        let older: Vec<Instant> = split.older.keys().copied().collect();
+        assert_eq!(
+            older,
+            [parse_timestamp("2026-01-31T12:00:00Z").unwrap(), parse_timestamp("2026-02-28T12:00:00Z").unwrap()]
+        );
+        let current = split.current.build(Aggregate::default(), None, None);
+        let newest = &current.facts.credential_reports;
+        assert_eq!(newest.len(), 1);
+        assert_eq!(
+            (newest[0].report.file.as_str(), newest[0].as_of_source),
+            ("in/2026-03-31/r.csv", AsOfSource::Filed)
+        );
+        assert_eq!(newest[0].as_of, parse_timestamp("2026-03-31T00:00:00Z").unwrap());
+        assert!(current.superseded.is_empty(), "an older snapshot is not superseded: it is evidence of the period");
+        let snapshots = split.filing.snapshots(None);
+        let sources: Vec<&str> = snapshots.iter().map(|s| s.date_source.as_str()).collect();
+        assert_eq!(sources, ["GeneratedTime", "GeneratedTime", "folder or zip name"]);
+    }
+
+    #[test]
+    fn an_outcome_is_observed_at_the_snapshot_it_cites_and_logs_are_not_observed() {
+        let split = split(vec![report("in/2026-03-31/r.csv", None)]);
+        let outcome = |file: &str, status: Status| Outcome {
+            check: "aws.iam.console_user_mfa",
+            status,
+            resource: "arn:aws:iam::111111111111:user/alice".into(),
+            account: Some("111111111111".into()),
+            region: None,
+            detail: "d".into(),
+            evidence: vec![crate::facts::EvidenceRef {
+                file: file.into(),
+                sha256: "ab".into(),
+                locator: "line 2".into(),
+            }],
+            since: None,
+        };
+        let mut tracker = Tracker::default();
+        tracker.observe(&outcome("in/2026-03-31/r.csv", Status::Pass), &split.filing, None);
+        // A copy of the same instant that fails wins; an outcome citing a CloudTrail log is no observation.
+        tracker.observe(&outcome("in/2026-03-31/r.csv", Status::Fail), &split.filing, None);
+        tracker.observe(&outcome("AWSLogs/x.json.gz", Status::Fail), &split.filing, None);
+        let tracked = tracker.into_sorted();
+        assert_eq!(tracked.len(), 1);
+        let seen = &tracked[0].2;
+        assert_eq!(seen.len(), 1);
+        assert_eq!((seen[0].at, seen[0].status), (parse_timestamp("2026-03-31T00:00:00Z").unwrap(), Status::Fail));
     }
 }
