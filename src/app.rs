@@ -130,7 +130,7 @@ pub(crate) fn account_for(
         }
         entries.push(item.entry);
     }
-    let Split { current, older, filing } = observe::split(used);
+    let Split { current, older, filing } = observe::split(used, as_of_override);
     let assembly = current.build(cloudtrail, as_of_override, period);
     let mut superseded_older = Vec::new();
     // An older snapshot is of its own date, whatever --as-of says of the newest.

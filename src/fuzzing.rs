@@ -245,6 +245,8 @@ pub struct Analysis {
     /// Rows coverage.csv would have.
     pub coverage_rows: usize,
     pub results: usize,
+    /// Controls the observation period judged.
+    pub period_controls: usize,
     /// What the observation period breaks of its invariants, if anything.
     pub period_broken: Option<String>,
 }
@@ -309,6 +311,7 @@ pub fn analyze(data: &[u8]) -> Result<Analysis, String> {
         period_days: cloudtrail.period.map(|p| p.days()),
         coverage_rows,
         results: results.len(),
+        period_controls: period.as_ref().map_or(0, |p| p.controls.len()),
         period_broken,
     })
 }
@@ -486,6 +489,16 @@ mod tests {
     #[test]
     fn a_whole_run_accounts_for_every_input_and_keeps_the_period_sane() {
         run("analyze", |data| analyze(data)?.check());
+    }
+
+    /// The seed of monthly snapshots in a zip reaches the period analysis, so its invariants are
+    /// checked over real controls, not an empty period.
+    #[test]
+    fn the_snapshot_seed_is_judged_over_the_period() {
+        let seed = std::fs::read(fuzz_dir().join("seeds/analyze/period-snapshots.zip")).unwrap();
+        let analysis = analyze(&seed).unwrap();
+        analysis.check().unwrap();
+        assert!(analysis.period_controls > 5, "{analysis:?}");
     }
 
     #[test]

@@ -45,8 +45,10 @@ pub(crate) struct Split {
     pub filing: Filing,
 }
 
-/// Files the used inputs into snapshots (see the module header).
-pub(crate) fn split(used: Vec<Used>) -> Split {
+/// Files the used inputs into snapshots (see the module header). With `--as-of`, the as-of run's
+/// snapshot of a series is its newest not after that instant (a later one is still a snapshot of the
+/// period), unless every snapshot of the series is later.
+pub(crate) fn split(used: Vec<Used>, as_of_override: Option<Instant>) -> Split {
     let dating = Dating::new(used.iter().filter_map(|u| match &u.evidence {
         Evidence::CollectionNote(started) => Some((u.path.as_str(), *started)),
         _ => None,
@@ -81,8 +83,14 @@ pub(crate) fn split(used: Vec<Used>) -> Split {
     let mut newest: HashMap<&Series, Instant> = HashMap::new();
     for (series, dated, _) in &placed {
         if let (Some(series), Some((t, _))) = (series, dated) {
+            let fits = |t: Instant| as_of_override.is_none_or(|a| t <= a);
             let slot = newest.entry(series).or_insert(*t);
-            *slot = (*slot).max(*t);
+            // The newest that fits the as-of wins over any that does not.
+            *slot = match (fits(*slot), fits(*t)) {
+                (true, false) => *slot,
+                (false, true) => *t,
+                _ => (*slot).max(*t),
+            };
         }
     }
     let newest: HashMap<Series, Instant> = newest.into_iter().map(|(s, t)| (s.clone(), t)).collect();
@@ -90,7 +98,7 @@ pub(crate) fn split(used: Vec<Used>) -> Split {
     let mut older: BTreeMap<Instant, Collected> = BTreeMap::new();
     for (series, dated, evidence) in placed {
         match (series, dated) {
-            (Some(series), Some((t, _))) if newest.get(&series).is_some_and(|&n| t < n) => {
+            (Some(series), Some((t, _))) if newest.get(&series).is_some_and(|&n| t != n) => {
                 older.entry(t).or_default().add(evidence)
             }
             (_, dated) => {
@@ -302,11 +310,14 @@ mod tests {
     /// GeneratedTime; the older ones are snapshots of their own dates.
     #[test]
     fn the_newest_snapshot_of_a_series_is_the_as_of_runs_and_older_ones_stand_apart() {
-        let split = split(vec![
-            report("in/jan/r.json", Some("2026-01-31T12:00:00Z")),
-            report("in/2026-03-31/r.csv", None),
-            report("in/feb/r.json", Some("2026-02-28T12:00:00Z")),
-        ]);
+        let split = split(
+            vec![
+                report("in/jan/r.json", Some("2026-01-31T12:00:00Z")),
+                report("in/2026-03-31/r.csv", None),
+                report("in/feb/r.json", Some("2026-02-28T12:00:00Z")),
+            ],
+            None,
+        );
         let older: Vec<Instant> = split.older.keys().copied().collect();
         assert_eq!(
             older,
@@ -326,9 +337,32 @@ mod tests {
         assert_eq!(sources, ["GeneratedTime", "GeneratedTime", "folder or zip name"]);
     }
 
+    /// `--as-of` in the middle of the evidence: the as-of results are of the snapshot then, and the
+    /// later ones are still snapshots of the period.
+    #[test]
+    fn with_an_as_of_the_newest_snapshot_not_after_it_gives_the_as_of_results() {
+        let reports = || {
+            vec![
+                report("in/jan/r.json", Some("2026-01-31T12:00:00Z")),
+                report("in/feb/r.json", Some("2026-02-28T12:00:00Z")),
+                report("in/mar/r.json", Some("2026-03-31T12:00:00Z")),
+            ]
+        };
+        let t = |s: &str| parse_timestamp(s).unwrap();
+        let split_ = split(reports(), Some(t("2026-03-01T00:00:00Z")));
+        let older: Vec<Instant> = split_.older.keys().copied().collect();
+        assert_eq!(older, [t("2026-01-31T12:00:00Z"), t("2026-03-31T12:00:00Z")]);
+        let current = split_.current.build(Aggregate::default(), None, None);
+        assert_eq!(current.facts.credential_reports[0].report.file, "in/feb/r.json");
+        // Every snapshot after the as-of: the newest of them.
+        let split_ = split(reports(), Some(t("2025-12-31T00:00:00Z")));
+        let current = split_.current.build(Aggregate::default(), None, None);
+        assert_eq!(current.facts.credential_reports[0].report.file, "in/mar/r.json");
+    }
+
     #[test]
     fn an_outcome_is_observed_at_the_snapshot_it_cites_and_logs_are_not_observed() {
-        let split = split(vec![report("in/2026-03-31/r.csv", None)]);
+        let split = split(vec![report("in/2026-03-31/r.csv", None)], None);
         let outcome = |file: &str, status: Status| Outcome {
             check: "aws.iam.console_user_mfa",
             status,
