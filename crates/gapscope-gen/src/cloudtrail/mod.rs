@@ -10,7 +10,7 @@ mod background;
 mod cis;
 mod client;
 mod digest;
-mod exports;
+pub(crate) mod exports;
 mod logfile;
 mod oracle;
 mod plan;

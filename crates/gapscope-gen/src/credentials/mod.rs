@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use crate::common::zulu;
 
-const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,\
+pub(crate) const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,\
 password_last_changed,password_next_rotation,mfa_active,access_key_1_active,\
 access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,\
 access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,\

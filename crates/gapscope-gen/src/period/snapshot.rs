@@ -8,28 +8,12 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use base64::Engine as _;
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::plan::{Account, REGION, ROTATION_DAYS, TRAIL, World, failing_at};
+use crate::cloudtrail::exports::cli_json;
 use crate::common::{DAY, zulu};
-
-const HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,\
-password_last_changed,password_next_rotation,mfa_active,access_key_1_active,\
-access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,\
-access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,\
-access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,\
-cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
-
-/// The CLI's JSON: 4-space indent and a final newline.
-pub(crate) fn cli_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut ser =
-        serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::with_indent(b"    "));
-    value.serialize(&mut ser)?;
-    out.push(b'\n');
-    Ok(out)
-}
+use crate::credentials::HEADER;
 
 /// `2026-09-30T17:45:12+00:00`, the credential report's spelling.
 fn report_time(t: i64) -> Result<String> {
