@@ -27,7 +27,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Transition;
-use crate::checks::posture::policy;
+// The ports the security-group rules judge: theirs, so that a change and a snapshot agree.
+use crate::checks::posture::{ADMIN_PORTS, DB_PORTS, policy};
 use crate::facts::EvidenceRef;
 use crate::formats::aws::cloudtrail_log::Record;
 use crate::formats::aws::posture::model::{Grant, IpPermission, IpRange, Ipv6Range, is_world};
@@ -37,10 +38,6 @@ use crate::timefmt::from_epoch;
 /// these; a million (a few hundred MB at worst) leaves room for automation that churns rules and
 /// bounds memory on archives of hundreds of GB. Past it the newest are dropped and counted.
 pub(crate) const MAX_CHANGES: usize = 1_000_000;
-
-/// Ports the security-group rules judge (the same lists as `checks::posture::network`).
-const ADMIN_PORTS: [i64; 2] = [22, 3389];
-const DB_PORTS: [i64; 7] = [1433, 1521, 3306, 5432, 6379, 9200, 27017];
 
 /// Is this an event name whose parameters the period analysis reads? Asked for every record, so a
 /// `match` (the compiler turns it into a length switch and a compare).

@@ -7,6 +7,7 @@ mod cis_filters;
 mod iam;
 mod monitoring;
 mod network;
+pub(crate) use network::{ADMIN_PORTS, DB_PORTS};
 pub(crate) mod policy;
 mod storage;
 

@@ -17,8 +17,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule { id: "aws.ec2.imdsv2_required", evaluate: imdsv2_required },
 ];
 
-pub(super) const ADMIN_PORTS: [i64; 2] = [22, 3389];
-pub(super) const DB_PORTS: [i64; 7] = [1433, 1521, 3306, 5432, 6379, 9200, 27017];
+pub(crate) const ADMIN_PORTS: [i64; 2] = [22, 3389];
+pub(crate) const DB_PORTS: [i64; 7] = [1433, 1521, 3306, 5432, 6379, 9200, 27017];
 
 /// Every security group with where it was read.
 fn groups(facts: &Facts) -> impl Iterator<Item = (&crate::facts::posture::PostureFile, usize, &SecurityGroup)> {
