@@ -26,6 +26,8 @@ const MAX_LABEL_LINES: usize = 3;
 /// on two lines. Longer periods are drawn in bands of twelve, one under the other.
 const MAX_COLUMNS_PER_BAND: usize = 12;
 const TRACK: Rgb = Rgb::hex(0xe9ecf1);
+/// A stretch without evidence on a lane: a mid grey, which the light track must not swallow.
+const NO_EVIDENCE: Rgb = Rgb::hex(0x9aa1ab);
 const WHITE: Rgb = Rgb::hex(0xffffff);
 
 /// The fill of a grid cell or bar: the tone's saturated colour where it says something (present,
@@ -34,6 +36,14 @@ pub(super) fn fill(tone: Tone) -> Rgb {
     match tone {
         Tone::Good | Tone::Bad | Tone::Warn | Tone::Excepted => tone_strong(tone),
         Tone::Muted | Tone::Neutral => tone_fill(tone).unwrap_or(TRACK),
+    }
+}
+
+/// The fill of a lane's bar: a gap in grey strong enough to read against the track.
+fn lane_fill(tone: Tone) -> Rgb {
+    match tone {
+        Tone::Muted => NO_EVIDENCE,
+        other => fill(other),
     }
 }
 
@@ -82,7 +92,7 @@ pub(super) fn grid(l: &mut Layout, g: &Grid) {
     title(l, &g.title, 60.0);
     if nrows == 0 || ncols == 0 {
         no_data(l);
-        legend(l, &g.legend);
+        legend(l, &g.legend, fill);
         return;
     }
     let label_w = label_width(l, &g.row_labels);
@@ -136,7 +146,7 @@ pub(super) fn grid(l: &mut Layout, g: &Grid) {
         }
         l.gap(6.0);
     }
-    legend(l, &g.legend);
+    legend(l, &g.legend, fill);
 }
 
 fn column_header(l: &mut Layout, header: &[Vec<String>], grid_x: f32, pitch: f32, h: f32) {
@@ -167,7 +177,7 @@ fn draw_cell(l: &mut Layout, x: f32, top: f32, w: f32, cell: Option<&Cell>) {
 }
 
 /// One swatch and its words per legend entry, wrapping to another line when the page is full.
-fn legend(l: &mut Layout, entries: &[(Tone, String)]) {
+fn legend(l: &mut Layout, entries: &[(Tone, String)], paint: fn(Tone) -> Rgb) {
     if entries.is_empty() {
         return;
     }
@@ -183,7 +193,7 @@ fn legend(l: &mut Layout, entries: &[(Tone, String)]) {
             x = LEFT;
         }
         let sq_top = top + (SMALL.leading - sw) / 2.0;
-        l.frame(x, sq_top, sw, sw, Some(fill(*tone)), (RULE_DARK, 0.3));
+        l.frame(x, sq_top, sw, sw, Some(paint(*tone)), (RULE_DARK, 0.3));
         let lines = l.wrap(SMALL, &text, CONTENT_W - sw - 4.0);
         if let Some(line) = lines.first() {
             l.text(x + sw + 4.0, SMALL.baseline(top), SMALL, line);
@@ -215,7 +225,7 @@ pub(super) fn swimlanes(l: &mut Layout, s: &Swimlanes) {
     title(l, &s.title, 50.0);
     if s.lanes.is_empty() || s.to < s.from {
         no_data(l);
-        legend(l, &s.legend);
+        legend(l, &s.legend, lane_fill);
         return;
     }
     let labels: Vec<String> = s.lanes.iter().map(|lane| lane.label.clone()).collect();
@@ -255,7 +265,7 @@ pub(super) fn swimlanes(l: &mut Layout, s: &Swimlanes) {
                 let (x0, x1) = (x_of(bar.from), x_of(bar.to.max(bar.from)));
                 // A violation of minutes stays visible on a year's axis.
                 let w = (x1 - x0).max(1.2).min(axis_x + axis_w - x0);
-                l.rect(x0.min(axis_x + axis_w - w), bar_top, w, LANE_H, fill(bar.tone));
+                l.rect(x0.min(axis_x + axis_w - w), bar_top, w, LANE_H, lane_fill(bar.tone));
             }
             l.y = top + h;
             r += 1;
@@ -269,7 +279,7 @@ pub(super) fn swimlanes(l: &mut Layout, s: &Swimlanes) {
         }
     }
     l.gap(4.0);
-    legend(l, &s.legend);
+    legend(l, &s.legend, lane_fill);
 }
 
 /// `Jan 2026` at the first mark and each January, the month alone elsewhere; a label that would
@@ -312,5 +322,8 @@ mod tests {
         assert_ne!(fill(Tone::Good), fill(Tone::Bad));
         assert_ne!(fill(Tone::Bad), fill(Tone::Muted));
         assert_ne!(fill(Tone::Good), fill(Tone::Muted));
+        // A gap on a lane stands out from the lane's own track.
+        assert_ne!(lane_fill(Tone::Muted), TRACK);
+        assert_ne!(lane_fill(Tone::Muted), lane_fill(Tone::Neutral));
     }
 }
