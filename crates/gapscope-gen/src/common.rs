@@ -47,6 +47,21 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     w.write_all(bytes).and_then(|()| w.flush()).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// A zip of `members` in the order given (callers sort them), deflated, every member stamped `when`:
+/// the same bytes on every run.
+pub(crate) fn zip_bytes<'a>(members: impl IntoIterator<Item = (String, &'a [u8])>, when: i64) -> Result<Vec<u8>> {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip_stamp(when)?)
+        .unix_permissions(0o644);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        zip.start_file(name, options)?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
 /// A zip member's modification time for the epoch second `when` (UTC), so archives are byte-stable.
 pub(crate) fn zip_stamp(when: i64) -> Result<zip::DateTime> {
     use chrono::Timelike;

@@ -1,6 +1,5 @@
 //! `samples`: the hand-designed evidence bundle under `samples/` and its expected verdicts.
 
-use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, ensure};
@@ -9,7 +8,7 @@ use clap::Args;
 
 use super::oracle::{CHECKS, Expectations, Status, Verdict, evaluate};
 use super::{KeyUse, Row, check_consistency, write_cli_json, write_csv, write_ts};
-use crate::common::{DAY, parse_time, write_file, zip_stamp, zulu};
+use crate::common::{DAY, parse_time, write_file, zulu};
 
 #[derive(Args)]
 pub(crate) struct SamplesArgs {
@@ -289,17 +288,7 @@ pub(crate) fn samples(args: &SamplesArgs) -> Result<()> {
 /// Members sorted by name, deflated, all stamped `when`: the same bytes on every run.
 fn zip_bytes(mut members: Vec<(&str, Vec<u8>)>, when: i64) -> Result<Vec<u8>> {
     members.sort_by(|a, b| a.0.cmp(b.0));
-    let stamp = zip_stamp(when)?;
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(stamp)
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
-    for (name, bytes) in &members {
-        zip.start_file(*name, options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
+    crate::common::zip_bytes(members.iter().map(|(name, bytes)| (name.to_string(), bytes.as_slice())), when)
 }
 
 /// samples/README.md, generated so that it cannot drift from the data.
@@ -453,7 +442,7 @@ mod tests {
         let members = || vec![("b.txt", b"two".to_vec()), ("a.txt", b"one".to_vec())];
         let first = zip_bytes(members(), when).unwrap();
         assert_eq!(first, zip_bytes(members(), when).unwrap());
-        let archive = zip::ZipArchive::new(io::Cursor::new(first)).unwrap();
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
         let names: Vec<String> =
             (0..archive.len()).map(|i| archive.name_for_index(i).unwrap().unwrap().into_owned()).collect();
         assert_eq!(names, ["a.txt", "b.txt"]);

@@ -21,15 +21,13 @@ mod snapshot;
 mod tests;
 mod trail;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
 use clap::Args;
 
-use crate::common::{write_file, zip_stamp};
+use crate::common::{write_file, zip_bytes};
 use plan::{Options, World, month_end};
 
 #[derive(Args, Debug)]
@@ -84,20 +82,6 @@ fn options(a: &PeriodArgs) -> Result<Options> {
     })
 }
 
-/// Members sorted by name, deflated, all stamped `when`: the same bytes on every run.
-fn zip_bytes(files: &BTreeMap<String, Vec<u8>>, when: i64) -> Result<Vec<u8>> {
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_stamp(when)?)
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in files {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
-}
-
 /// Writes every snapshot and the CloudTrail archive; returns the CloudTrail record count.
 fn write(out: &Path, w: &World, a: &PeriodArgs) -> Result<u64> {
     for account in &w.accounts {
@@ -105,11 +89,11 @@ fn write(out: &Path, w: &World, a: &PeriodArgs) -> Result<u64> {
             let noon = plan::day_start(day) + 12 * 3_600;
             let files = snapshot::account_files(account, noon)?;
             if account.zipped {
-                let members =
-                    files.into_iter().map(|(name, bytes)| (format!("{}/{name}", account.id), bytes)).collect();
+                // `files` is sorted by name, so the members are too.
+                let members = files.iter().map(|(name, bytes)| (format!("{}/{name}", account.id), bytes.as_slice()));
                 let stamp = day.format("%Y%m%d");
                 let name = format!("gapscope-aws-{}-{stamp}T120000Z.zip", account.id);
-                write_file(&out.join(name), &zip_bytes(&members, noon)?)?;
+                write_file(&out.join(name), &zip_bytes(members, noon)?)?;
             } else {
                 let dir = out.join(day.to_string()).join(&account.id);
                 for (name, bytes) in files {

@@ -27,7 +27,6 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
@@ -35,7 +34,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::common::{parse_account, parse_time, write_file, zip_stamp, zulu};
+use crate::common::{parse_account, parse_time, write_file, zip_bytes, zulu};
 use crate::rng::Rng;
 use json::{J, O, Style};
 use model::{ApiError, Ev};
@@ -250,20 +249,6 @@ fn collection(a: &model::Account, args: &Args, f: &Files) -> Result<String> {
     Ok(s)
 }
 
-/// Members sorted by name, deflated, all stamped `when`: the same bytes on every run.
-fn zip_bytes(root: &str, files: &BTreeMap<String, Vec<u8>>, when: i64) -> Result<Vec<u8>> {
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_stamp(when)?)
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in files {
-        zip.start_file(format!("{root}/{name}"), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
-}
-
 #[derive(Serialize)]
 struct Planted<'a> {
     schema: &'static str,
@@ -318,7 +303,8 @@ fn generate(a: &Args, planted: bool) -> Result<usize> {
         let b = bundle(account, a)?;
         if a.zip {
             let name = format!("{}.zip", b.root);
-            let bytes = zip_bytes(&b.root, &b.files, a.as_of)?;
+            let members = b.files.iter().map(|(name, bytes)| (format!("{}/{name}", b.root), bytes.as_slice()));
+            let bytes = zip_bytes(members, a.as_of)?;
             let digest = hex::encode(Sha256::digest(&bytes));
             write_file(&a.out.join(&name), &bytes)?;
             write_file(&a.out.join(format!("{name}.sha256")), format!("{digest}  {name}\n").as_bytes())?;
