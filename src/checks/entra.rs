@@ -317,9 +317,23 @@ fn includes_all(values: &[String]) -> bool {
     values.iter().any(|v| v.eq_ignore_ascii_case("all"))
 }
 
-/// Enabled, all users, all applications: the scope both tenant-wide CA checks need.
+/// Enabled, all users, all applications, and no condition that limits it to some sign-ins (a
+/// location allow-list, risk levels, platforms, device filters): the scope both tenant-wide CA
+/// checks need.
 fn tenant_wide(p: &CaPolicy) -> bool {
-    p.state == PolicyState::Enabled && includes_all(&p.include_users) && includes_all(&p.include_applications)
+    p.state == PolicyState::Enabled
+        && includes_all(&p.include_users)
+        && includes_all(&p.include_applications)
+        && p.narrowed_by.is_empty()
+}
+
+/// Does satisfying the policy's grant always take MFA? With `OR`, every alternative must be MFA
+/// ("MFA or a compliant device" lets a compliant device in without it); with `AND`, one is enough.
+fn requires_mfa(p: &CaPolicy) -> bool {
+    let is_mfa = |g: &String| g.eq_ignore_ascii_case("mfa");
+    let any_mfa = p.authentication_strength || p.grant_controls.iter().any(is_mfa);
+    let and = p.grant_operator.as_deref().is_some_and(|o| o.eq_ignore_ascii_case("AND"));
+    any_mfa && (and || p.grant_controls.iter().all(is_mfa))
 }
 
 fn exclusions(p: &CaPolicy) -> String {
@@ -344,7 +358,8 @@ fn ca_check(facts: &Facts, check: &'static str, want: &str, qualifies: impl Fn(&
         let evidence = passing.iter().take(EVIDENCE).map(|p| evidence_of(p, format!("policy {}", p.item.id))).collect();
         return vec![outcome(entra, check, entra.tenant.clone(), Status::Pass, detail, evidence)];
     }
-    // Say why the near misses do not count: a report-only or disabled policy that would qualify.
+    // Say why the near misses do not count: a report-only or disabled policy that would qualify, and
+    // one that would if a condition did not limit it to some sign-ins.
     let near: Vec<String> = entra
         .policies
         .iter()
@@ -354,9 +369,20 @@ fn ca_check(facts: &Facts, check: &'static str, want: &str, qualifies: impl Fn(&
         })
         .map(|p| format!("{:?} ({:?})", p.item.display_name, p.item.state))
         .collect();
+    let narrowed: Vec<String> = entra
+        .policies
+        .iter()
+        .filter(|p| {
+            !p.item.narrowed_by.is_empty() && qualifies(&CaPolicy { narrowed_by: Vec::new(), ..p.item.clone() })
+        })
+        .map(|p| format!("{:?} applies only by {}", p.item.display_name, p.item.narrowed_by.join(", ")))
+        .collect();
     let mut detail = format!("none of the {} policies is an enabled policy that {want}", entra.policies.len());
     if !near.is_empty() {
         detail.push_str(&format!("; not enforced: {}", near.join(", ")));
+    }
+    if !narrowed.is_empty() {
+        detail.push_str(&format!("; limited to some sign-ins: {}", narrowed.join("; ")));
     }
     let evidence =
         entra.policies.iter().take(EVIDENCE).map(|p| evidence_of(p, format!("policy {}", p.item.id))).collect();
@@ -369,8 +395,7 @@ fn ca_mfa_all_users(check: &'static str, facts: &Facts, _: &Thresholds) -> Vec<O
         let every_type =
             ["browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other"].iter().all(|t| listed(t));
         let all_clients = p.client_app_types.is_empty() || includes_all(&p.client_app_types) || every_type;
-        let mfa = p.authentication_strength || p.grant_controls.iter().any(|g| g.eq_ignore_ascii_case("mfa"));
-        tenant_wide(p) && all_clients && mfa
+        tenant_wide(p) && all_clients && requires_mfa(p)
     })
 }
 

@@ -236,6 +236,7 @@ fn policy(name: &str, state: PolicyState, clients: &[&str], grant: &str) -> CaPo
         grant_controls: v(&[grant]),
         grant_operator: Some("OR".into()),
         authentication_strength: false,
+        narrowed_by: Vec::new(),
         locator: 1,
     }
 }
@@ -257,6 +258,39 @@ fn conditional_access_counts_enabled_policies_only() {
     let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![enforced]))]);
     assert_eq!(run(&f, "entra.ca.legacy_auth_blocked")[0].status, Status::Pass);
     assert_eq!(run(&f, "entra.ca.mfa_all_users")[0].status, Status::Fail);
+}
+
+/// A policy limited to some sign-ins (a country allow-list, risky users) is no tenant-wide control,
+/// and the failing detail says why it does not count; MFA "or" another grant is not MFA.
+#[test]
+fn conditional_access_limited_to_some_sign_ins_or_alternatives_to_mfa_do_not_pass() {
+    let mut countries = policy("Block outside allowed countries", PolicyState::Enabled, &["all"], "block");
+    countries.narrowed_by = vec!["locations (include All; exclude allowed-countries)".into()];
+    let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![countries.clone()]))]);
+    let out = run(&f, "entra.ca.legacy_auth_blocked");
+    assert_eq!(out[0].status, Status::Fail, "{}", out[0].detail);
+    assert!(out[0].detail.contains("limited to some sign-ins") && out[0].detail.contains("allowed-countries"));
+    let everyone = CaPolicy { narrowed_by: Vec::new(), ..countries };
+    let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![everyone]))]);
+    assert_eq!(run(&f, "entra.ca.legacy_auth_blocked")[0].status, Status::Pass);
+
+    let mut risky = policy("MFA for risky users", PolicyState::Enabled, &["all"], "mfa");
+    risky.narrowed_by = vec!["user risk high".into()];
+    let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![risky]))]);
+    assert_eq!(run(&f, "entra.ca.mfa_all_users")[0].status, Status::Fail);
+
+    let mut either = policy("MFA or compliant device", PolicyState::Enabled, &["all"], "mfa");
+    either.grant_controls.push("compliantDevice".into());
+    let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![either.clone()]))]);
+    assert_eq!(run(&f, "entra.ca.mfa_all_users")[0].status, Status::Fail, "a compliant device alone gets in");
+    let both = CaPolicy { grant_operator: Some("AND".into()), ..either };
+    let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![both]))]);
+    assert_eq!(run(&f, "entra.ca.mfa_all_users")[0].status, Status::Pass);
+    let mut strength = policy("Strength", PolicyState::Enabled, &["all"], "mfa");
+    strength.grant_controls.clear();
+    strength.authentication_strength = true;
+    let f = facts(vec![file("ca.json", EntraExport::CaPolicies(vec![strength]))]);
+    assert_eq!(run(&f, "entra.ca.mfa_all_users")[0].status, Status::Pass);
 }
 
 #[test]

@@ -110,8 +110,13 @@ pub(crate) struct CaPolicy {
     pub grant_controls: Vec<String>,
     /// `grantControls.operator` (`OR` / `AND`).
     pub grant_operator: Option<String>,
-    /// `grantControls.authenticationStrength` present (counts as requiring MFA).
+    /// `grantControls.authenticationStrength` present (counts as requiring MFA unless its
+    /// `requirementsSatisfied` says something other than `mfa`).
     pub authentication_strength: bool,
+    /// Conditions that narrow the policy to some sign-ins only (locations outside an allow-list,
+    /// risky users or sign-ins, platforms, device filters, authentication flows), each said as an
+    /// auditor reads it: such a policy does not apply to everyone however its users read.
+    pub narrowed_by: Vec<String>,
     pub locator: u64,
 }
 

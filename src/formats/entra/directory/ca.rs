@@ -2,8 +2,6 @@
 //! policy per file as the portal and most backup tools write them. A policy is named by its id,
 //! else its display name; one with neither cannot be cited and is rejected.
 
-use serde_json::Value;
-
 use super::fields::{Object, Page, Tally, child, each_record, get, strings, text_field};
 use crate::formats::entra::model::{CaPolicy, PolicyState};
 
@@ -34,10 +32,64 @@ pub(super) fn from_json(page: &Page, tally: &mut Tally) -> Vec<CaPolicy> {
             client_app_types: list(conditions, "clientAppTypes"),
             grant_controls: list(grant, "builtInControls"),
             grant_operator: grant.and_then(|g| text_field(g, "operator")),
-            authentication_strength: grant.and_then(|g| get(g, "authenticationStrength")).is_some_and(Value::is_object),
+            authentication_strength: grant.and_then(|g| child(g, "authenticationStrength")).is_some_and(|strength| {
+                // An authentication strength whose requirements are not MFA (a custom one allowing a
+                // password alone) does not require MFA; exports that omit the field count as MFA.
+                text_field(strength, "requirementsSatisfied").is_none_or(|r| r.eq_ignore_ascii_case("mfa"))
+            }),
+            narrowed_by: narrowing(conditions),
             locator: n,
         })
     })
+}
+
+/// The conditions that limit a policy to some sign-ins, as the catalog's rule text lists them.
+fn narrowing(conditions: Option<&Object>) -> Vec<String> {
+    let Some(c) = conditions else { return Vec::new() };
+    let list = |parent: Option<&Object>, name: &str| strings(parent.and_then(|p| get(p, name)));
+    let all = |values: &[String]| values.iter().any(|v| v.eq_ignore_ascii_case("all"));
+    let mut out = Vec::new();
+    let locations = child(c, "locations");
+    let (include, exclude) = (list(locations, "includeLocations"), list(locations, "excludeLocations"));
+    if (!include.is_empty() && !all(&include)) || !exclude.is_empty() {
+        out.push(format!("locations (include {}; exclude {})", shown(&include), shown(&exclude)));
+    }
+    for (field, what) in [
+        ("userRiskLevels", "user risk"),
+        ("signInRiskLevels", "sign-in risk"),
+        ("servicePrincipalRiskLevels", "service principal risk"),
+    ] {
+        let levels = list(Some(c), field);
+        if !levels.is_empty() {
+            out.push(format!("{what} {}", levels.join(", ")));
+        }
+    }
+    if get(c, "insiderRiskLevels").is_some_and(|v| !v.is_null()) {
+        out.push("insider risk".into());
+    }
+    let platforms = child(c, "platforms");
+    let (include, exclude) = (list(platforms, "includePlatforms"), list(platforms, "excludePlatforms"));
+    if (!include.is_empty() && !all(&include)) || !exclude.is_empty() {
+        out.push(format!("platforms (include {}; exclude {})", shown(&include), shown(&exclude)));
+    }
+    if let Some(devices) = child(c, "devices") {
+        let rule = child(devices, "deviceFilter").and_then(|f| text_field(f, "rule"));
+        let states = [list(Some(devices), "excludeDevices"), list(Some(devices), "excludeDeviceStates")];
+        let include = [list(Some(devices), "includeDevices"), list(Some(devices), "includeDeviceStates")];
+        if let Some(rule) = rule.filter(|r| !r.trim().is_empty()) {
+            out.push(format!("device filter {rule:?}"));
+        } else if states.iter().any(|s| !s.is_empty()) || include.iter().any(|s| !s.is_empty() && !all(s)) {
+            out.push("device states".into());
+        }
+    }
+    if get(c, "authenticationFlows").is_some_and(|v| !v.is_null()) {
+        out.push("authentication flows".into());
+    }
+    out
+}
+
+fn shown(values: &[String]) -> String {
+    if values.is_empty() { "-".into() } else { values.join(", ") }
 }
 
 fn state(text: Option<&str>) -> PolicyState {
@@ -79,6 +131,61 @@ mod tests {
       {"displayName":"Phishing-resistant admins","state":"SomethingNew","conditions":{"users":{"includeRoles":["r1"]}},
        "grantControls":{"operator":"AND","builtInControls":[],"authenticationStrength":{"id":"00000000-0000-0000-0000-000000000004"}}}
     ]}"#;
+
+    /// One all-users block policy per condition type: each condition limits it to some sign-ins
+    /// (issue 17's false pass was a country allow-list read as blocking everyone).
+    #[test]
+    fn conditions_that_limit_a_policy_to_some_sign_ins_are_named() {
+        let with = |conditions: &str| {
+            let text = format!(
+                r#"{{"id":"p","displayName":"p","state":"enabled","conditions":{{"users":{{"includeUsers":["All"]}},
+                   "applications":{{"includeApplications":["All"]}},"clientAppTypes":["exchangeActiveSync","other"]{conditions}}},
+                   "grantControls":{{"operator":"OR","builtInControls":["block"]}}}}"#
+            );
+            let file = parse("ca.json", text.as_bytes(), DirectoryKind::CaPolicies).unwrap();
+            policies(&file)[0].narrowed_by.clone()
+        };
+        assert!(with("").is_empty());
+        // Every location, or every platform, limits nothing.
+        assert!(with(r#","locations":{"includeLocations":["All"],"excludeLocations":[]}"#).is_empty());
+        assert!(with(r#","platforms":{"includePlatforms":["all"],"excludePlatforms":[]}"#).is_empty());
+        assert!(with(r#","userRiskLevels":[],"signInRiskLevels":[],"insiderRiskLevels":null"#).is_empty());
+        let cases = [
+            (r#","locations":{"includeLocations":["All"],"excludeLocations":["allowed-countries"]}"#, "locations"),
+            (r#","locations":{"includeLocations":["named-1"]}"#, "locations"),
+            (r#","userRiskLevels":["high"]"#, "user risk high"),
+            (r#","signInRiskLevels":["medium","high"]"#, "sign-in risk medium, high"),
+            (r#","servicePrincipalRiskLevels":["high"]"#, "service principal risk"),
+            (r#","insiderRiskLevels":"elevated""#, "insider risk"),
+            (r#","platforms":{"includePlatforms":["android","iOS"]}"#, "platforms"),
+            (r#","platforms":{"includePlatforms":["all"],"excludePlatforms":["windows"]}"#, "platforms"),
+            (
+                r#","devices":{"deviceFilter":{"mode":"exclude","rule":"device.trustType -eq \"AzureAD\""}}"#,
+                "device filter",
+            ),
+            (r#","authenticationFlows":{"transferMethods":"deviceCodeFlow"}"#, "authentication flows"),
+        ];
+        for (conditions, named) in cases {
+            let narrowed = with(conditions);
+            assert_eq!(narrowed.len(), 1, "{conditions}: {narrowed:?}");
+            assert!(narrowed[0].starts_with(named), "{conditions}: {narrowed:?}");
+        }
+    }
+
+    #[test]
+    fn an_authentication_strength_counts_as_mfa_only_when_its_requirements_are_mfa() {
+        let strength = |body: &str| {
+            let text = format!(
+                r#"{{"id":"p","state":"enabled","grantControls":{{"operator":"OR","builtInControls":[],"authenticationStrength":{body}}}}}"#
+            );
+            let file = parse("ca.json", text.as_bytes(), DirectoryKind::CaPolicies).unwrap();
+            policies(&file)[0].authentication_strength
+        };
+        assert!(strength(r#"{"id":"00000000-0000-0000-0000-000000000002","requirementsSatisfied":"mfa"}"#));
+        assert!(strength(r#"{"id":"custom"}"#), "an export without requirementsSatisfied counts, as before");
+        assert!(!strength(r#"{"id":"custom","requirementsSatisfied":"none"}"#));
+        assert!(!strength("null"));
+    }
 
     #[test]
     fn a_graph_page_of_policies() {
