@@ -8,6 +8,7 @@ mod cli;
 mod cloudtrail_generated;
 mod cloudtrail_real;
 mod collect;
+mod encodings;
 mod entra;
 mod golden;
 mod hostile_archives;

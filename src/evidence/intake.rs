@@ -129,9 +129,13 @@ fn process(input: Input, dedupe: &Dedupe, scope: RecordScope) -> (Processed, Opt
         entry.used = input.archive_members.is_some();
         return (Processed { entry, used: None, diagnostics }, None);
     }
-    let Some(content) = input.content else {
+    let Some(mut content) = input.content else {
         return (Processed { entry, used: None, diagnostics }, None);
     };
+    // Read as the UTF-8 it stands for; the manifest's SHA-256 stays that of the bytes as stored.
+    if let Some(utf8) = crate::formats::common::utf16_as_utf8(&content) {
+        content = utf8;
+    }
     if let Some(problem) = &input.problem {
         diagnostics.push(Diagnostic::new(&entry.path, None, problem.clone()));
     }

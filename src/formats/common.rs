@@ -12,6 +12,27 @@ pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
 /// `serde_json::Value` keeps the last copy silently and other readers keep the first, so a file that
 /// repeats a key means different things to different tools: the parsers that build a `Value` ask
 /// this first. Invalid JSON gives `None` (the parse that follows reports it).
+/// UTF-16 text known by its byte-order mark (what Windows PowerShell 5.1's `Out-File` and
+/// `ConvertTo-Json | Out-File` write by default), as UTF-8 with its BOM: every parser reads UTF-8.
+/// `None` for anything else. An unpaired surrogate becomes U+FFFD; an odd last byte is dropped.
+pub(crate) fn utf16_as_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (little, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body
+        .chunks_exact(2)
+        .map(|p| if little { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+    let mut out = Vec::with_capacity(body.len() / 2 + 3);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut buf = [0u8; 4];
+    for c in char::decode_utf16(units) {
+        out.extend_from_slice(c.unwrap_or(char::REPLACEMENT_CHARACTER).encode_utf8(&mut buf).as_bytes());
+    }
+    Some(out)
+}
+
 pub(crate) fn first_duplicate_key(text: &[u8]) -> Option<String> {
     use serde::de::Deserializer as _;
     let mut found = None;
@@ -157,6 +178,25 @@ pub(crate) fn account_from_arn(arn: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_reads_as_utf8() {
+        let text = "{\r\n  \"displayName\": \"Block legacy – ü 😀\"\r\n}";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        for bytes in [le, be] {
+            let utf8 = utf16_as_utf8(&bytes).unwrap();
+            assert_eq!(std::str::from_utf8(strip_bom(&utf8)).unwrap(), text);
+        }
+        assert_eq!(utf16_as_utf8(b"{\"a\": 1}"), None, "UTF-8 stays as it is");
+        // A lone surrogate and an odd trailing byte do not panic.
+        let damaged = utf16_as_utf8(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00, 0x42]).unwrap();
+        assert_eq!(std::str::from_utf8(strip_bom(&damaged)).unwrap(), "\u{FFFD}A");
+    }
 
     #[test]
     fn arn_parts_in_any_partition() {
