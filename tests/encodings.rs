@@ -1,5 +1,6 @@
-//! Exports as Windows writes them (issue 17): Windows PowerShell 5.1's `Out-File` and
-//! `ConvertTo-Json | Out-File` write UTF-16LE with a byte-order mark and CRLF line ends.
+//! Exports as clients really send them (issue 17): Windows PowerShell 5.1's `Out-File` and
+//! `ConvertTo-Json | Out-File` write UTF-16LE with a byte-order mark and CRLF line ends; log shippers
+//! and `jq -c '.Records[]'` write CloudTrail one record per line.
 
 use serde_json::Value;
 
@@ -54,4 +55,41 @@ fn a_utf16_credential_report_csv_from_out_file_is_read() {
     std::fs::write(dir.path().join("credential-report.csv"), utf16le(csv)).unwrap();
     let (findings, _, _, _, _out) = analyze(&[dir.path()], &["--format", "json"]);
     assert_eq!(status_of(&findings, "aws.iam.console_user_mfa", "arn:aws:iam::111111111111:user/alice"), "fail");
+}
+
+fn record(id: &str, time: &str, name: &str, source: &str) -> String {
+    serde_json::json!({
+        "eventVersion": "1.08", "eventID": id, "eventTime": time, "eventName": name, "eventSource": source,
+        "awsRegion": "eu-west-1", "recipientAccountId": "111111111111",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111111111111:user/ops", "accountId": "111111111111"},
+        "requestParameters": {"name": "management-events"}
+    })
+    .to_string()
+}
+
+#[test]
+fn cloudtrail_one_record_per_line_counts_like_a_delivered_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        record("a", "2026-09-01T10:00:00Z", "DescribeInstances", "ec2.amazonaws.com"),
+        record("b", "2026-09-02T11:00:00Z", "StopLogging", "cloudtrail.amazonaws.com"),
+        record("c", "2026-09-03T12:00:00Z", "DescribeInstances", "ec2.amazonaws.com"),
+        "{\"eventVersion\":\"1.08\",\"eventID\":\"cut".to_string(),
+    ];
+    std::fs::write(dir.path().join("cloudtrail-export.ndjson"), lines.join("\n")).unwrap();
+    let (findings, manifest, _, _, _out) = analyze(&[dir.path()], &["--format", "json"]);
+    let entry = manifest_entry(&manifest, "cloudtrail-export.ndjson");
+    assert_eq!(entry["kind"], "aws.cloudtrail.log (ndjson)");
+    assert_eq!((entry["records_read"].as_u64(), entry["records_rejected"].as_u64()), (Some(4), Some(1)));
+    assert_eq!(
+        (findings["period"]["from"].as_str(), findings["period"]["to"].as_str()),
+        (Some("2026-09-01"), Some("2026-09-03"))
+    );
+    let tampered = findings["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "aws.cloudtrail.logging_tampered")
+        .expect("the StopLogging line is read");
+    assert_eq!(tampered["status"], "fail", "{tampered}");
 }

@@ -168,6 +168,12 @@ pub(crate) static KINDS: &[Kind] = &[
         read: |r, _| read_log(r, Shape::Records),
     },
     Kind {
+        name: "aws.cloudtrail.log (ndjson)",
+        labels: || vec![LABEL_CLOUDTRAIL_LINES],
+        sniff: |s, stage| (stage == Stage::FirstKey && cloudtrail_log::is_ndjson(s.text)).then_some(Variant::Only),
+        read: |r, _| read_log(r, Shape::Lines),
+    },
+    Kind {
         name: "aws.cloudtrail.lookup_events",
         labels: || vec![LABEL_CLOUDTRAIL_LOOKUP],
         sniff: |s, stage| cloudtrail_key(s, stage, "Events"),
@@ -365,6 +371,7 @@ pub(crate) const LABEL_CREDENTIAL_REPORT_CSV: &str = "aws.iam.credential_report 
 pub(crate) const LABEL_CREDENTIAL_REPORT_JSON: &str = "aws.iam.credential_report (json)";
 pub(crate) const LABEL_CLOUDTRAIL_LOG: &str = "aws.cloudtrail.log";
 pub(crate) const LABEL_CLOUDTRAIL_LOOKUP: &str = "aws.cloudtrail.lookup_events";
+pub(crate) const LABEL_CLOUDTRAIL_LINES: &str = "aws.cloudtrail.log (ndjson)";
 
 /// CloudTrail log files are most of the volume and may be truncated: their first key decides
 /// without a scan of the whole file (which a truncated file would fail); the key anywhere at the
@@ -495,6 +502,7 @@ fn read_log(r: &Reading<'_>, shape: Shape) -> Read {
     let label = match shape {
         Shape::Records => LABEL_CLOUDTRAIL_LOG,
         Shape::LookupEvents => LABEL_CLOUDTRAIL_LOOKUP,
+        Shape::Lines => LABEL_CLOUDTRAIL_LINES,
     };
     let context = FileContext::from_path(r.path);
     let mut tally = Tally::new(r.path, context.clone(), r.dedupe, r.scope.period);
@@ -606,7 +614,7 @@ mod tests {
     /// example here fails this test, so every sniffer is exercised at least once.
     #[test]
     fn every_kind_recognises_an_example_of_its_own() {
-        let examples: [(&str, &[u8]); 11] = [
+        let examples: [(&str, &[u8]); 12] = [
             ("aws.iam.credential_report (json)", br#"{"Content": "dXNlcg==", "ReportFormat": "text/csv"}"#),
             ("aws.cloudtrail.log", br#"{"Records": [{"eventID": "x"}]}"#),
             ("aws.cloudtrail.lookup_events", br#"{"Events": [{"CloudTrailEvent": "{}"}]}"#),
@@ -618,6 +626,10 @@ mod tests {
             ("aws.cli_export", br#"{"SecurityGroups": []}"#),
             ("aws.iam.credential_report (csv)", b"user,arn,user_creation_time,password_enabled,mfa_active\n"),
             ("gapscope.collection", b"gapscope AWS evidence collection\nstarted: 2026-03-31T12:00:00Z\n"),
+            (
+                "aws.cloudtrail.log (ndjson)",
+                b"{\"eventVersion\":\"1.08\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\"}\n{}\n",
+            ),
         ];
         for (name, content) in examples {
             let found = match recognise(content) {

@@ -354,12 +354,49 @@ pub(crate) enum Shape {
     Records,
     /// `aws cloudtrail lookup-events`: `{"Events": [{"CloudTrailEvent": "<record as JSON text>"}]}`.
     LookupEvents,
+    /// One record per line (NDJSON), as Logstash, Elastic, Splunk, CloudWatch Logs subscriptions and
+    /// `jq -c '.Records[]'` write CloudTrail.
+    Lines,
+}
+
+/// Is this CloudTrail as one record per line? Its first line is a whole JSON object with the keys
+/// every CloudTrail record has.
+pub(crate) fn is_ndjson(text: &[u8]) -> bool {
+    // A record is at most a few hundred KiB; a longer first line is one JSON document (a delivered
+    // log file is one line), which must not be parsed whole just to be told apart.
+    const MAX_LINE: usize = 1 << 20;
+    let head = &text[..text.len().min(MAX_LINE)];
+    let Some(end) = head.iter().position(|b| *b == b'\n') else {
+        return false;
+    };
+    let first = &head[..end];
+    let Ok(record) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(first.trim_ascii()) else {
+        return false;
+    };
+    record.contains_key("eventVersion") && record.contains_key("eventName") && record.contains_key("eventSource")
 }
 
 /// Streams every record of `content` to `sink`. Never fails: a syntax error, a wrong shape or
 /// trailing garbage ends the reading and is described in `stopped`; records before it were handed on.
 pub(crate) fn read(content: &[u8], shape: Shape, sink: &mut dyn FnMut(&Record)) -> ReadSummary {
     let mut summary = ReadSummary::default();
+    if shape == Shape::Lines {
+        // Each line on its own: a damaged line is one rejected record, not the end of the file.
+        for line in crate::formats::common::strip_bom(content).split(|b| *b == b'\n') {
+            let line = line.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            match serde_json::from_slice::<Element>(line) {
+                Ok(Element::Record(record)) => {
+                    summary.records += 1;
+                    sink(&record);
+                }
+                Ok(Element::NotObject) | Err(_) => summary.not_records += 1,
+            }
+        }
+        return summary;
+    }
     // Windows tools write a byte-order mark; it is not part of the JSON.
     let mut deserializer = serde_json::Deserializer::from_slice(crate::formats::common::strip_bom(content));
     let outcome = deserializer
@@ -397,7 +434,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let wanted = match self.shape {
-            Shape::Records => "Records",
+            Shape::Records | Shape::Lines => "Records",
             Shape::LookupEvents => "Events",
         };
         let mut found = false;
@@ -444,7 +481,7 @@ impl<'de> Visitor<'de> for ElementsSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         match self.shape {
-            Shape::Records => {
+            Shape::Records | Shape::Lines => {
                 while let Some(element) = seq.next_element::<Element>()? {
                     match element {
                         Element::Record(record) => {
@@ -489,6 +526,24 @@ mod tests {
 
     /// (eventName, userIdentity.type, eventID) of one record, as owned text.
     type Seen = (Option<String>, Option<String>, Option<String>);
+
+    #[test]
+    fn one_record_per_line_is_read_line_by_line() {
+        let text = b"{\"eventVersion\":\"1.08\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\",\"eventID\":\"a\"}\r\n\
+            \n{\"eventVersion\":\"1.08\",\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\",\"eventID\":\"b\"}\n\
+            {\"eventVersion\":\"1.08\",\"eventName\":\"Cut";
+        assert!(is_ndjson(text));
+        assert!(!is_ndjson(br#"{"Records": [{"eventVersion": "1.08"}]}"#));
+        assert!(!is_ndjson(b"{\"eventVersion\":\"1.08\"}\n"), "a record has its source and name");
+        assert!(
+            !is_ndjson(br#"{"eventVersion":"1.08","eventSource":"s","eventName":"n"}"#),
+            "one line, no newline: a document"
+        );
+        let (seen, summary) = collect(text, Shape::Lines);
+        let ids: Vec<Option<String>> = seen.into_iter().map(|s| s.2).collect();
+        assert_eq!(ids, [Some("a".to_string()), Some("b".to_string())]);
+        assert_eq!((summary.records, summary.not_records, summary.stopped), (2, 1, None));
+    }
 
     fn collect(content: &[u8], shape: Shape) -> (Vec<Seen>, ReadSummary) {
         let mut seen = Vec::new();
