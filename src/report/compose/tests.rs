@@ -58,34 +58,7 @@ fn failed(check: &'static str, resource: &str) -> crate::results::CheckResult {
 fn register_of(results: &[crate::results::CheckResult], list_rows: usize) -> (Vec<usize>, Vec<String>) {
     use crate::report::document::Block;
     let template = crate::report::template::ReportTemplate::embedded().unwrap();
-    let catalog = crate::catalog::Catalog::embedded().unwrap();
-    let thresholds = crate::config::Thresholds::default();
-    let facts = crate::facts::Facts::default();
-    let input = super::ReportInput {
-        template: &template,
-        catalog: &catalog,
-        thresholds: &thresholds,
-        engagement: None,
-        generated_by: "gapscope test",
-        as_of: None,
-        period: None,
-        period_findings: None,
-        facts: &facts,
-        results,
-        exceptions: &[],
-        notes: &[],
-        artifacts: &[],
-        entries: &[],
-        diagnostics: &[],
-        coverage_grid: &[],
-        activity: &[],
-        manifest_sha256: "",
-        findings_sha256: "",
-        signer: None,
-        created: chrono::DateTime::default(),
-        list_rows,
-    };
-    let document = super::compose(&input);
+    let document = document_of(results, None, list_rows);
     let register = document.sections.iter().find(|s| s.title == template.text("register", "title", &[])).unwrap();
     let mut rows = Vec::new();
     let mut texts = Vec::new();

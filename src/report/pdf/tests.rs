@@ -9,7 +9,7 @@ use chrono::TimeZone;
 use crate::report::document::*;
 
 use super::fonts::Fonts;
-use super::layout::{BOTTOM, LEFT, Page, Prim, RIGHT, TOP};
+use super::layout::{BOTTOM, LEFT, Layout, Page, Prim, RIGHT, TOP};
 use super::{lay_out, render};
 
 const HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -323,6 +323,12 @@ fn nothing_is_drawn_outside_the_margins() {
         ],
     });
     let layout = lay_out(&fonts, &doc);
+    assert_inside_the_margins(&fonts, &layout);
+}
+
+/// Every primitive of every page lies inside the margins; the footer sits below BOTTOM on purpose,
+/// content must not reach it.
+fn assert_inside_the_margins(fonts: &Fonts, layout: &Layout<'_>) {
     for (i, page) in layout.pages.iter().enumerate() {
         for prim in &page.prims {
             let (x, right, top, bottom) = match prim {
@@ -332,7 +338,6 @@ fn nothing_is_drawn_outside_the_margins() {
                 Prim::Rect { x, top, w, h, .. } => (*x, x + w, *top, top + h),
             };
             assert!(x >= LEFT - 0.01 && right <= RIGHT + 0.01, "page {i}: {prim:?} runs off the side");
-            // The footer sits below BOTTOM on purpose; content must not reach it.
             let is_footer = top > BOTTOM + 4.0;
             assert!(top >= TOP - 0.01 && (bottom <= BOTTOM + 0.01 || is_footer), "page {i}: {prim:?} off the body");
         }
@@ -711,19 +716,7 @@ fn the_period_pictures_read_back_and_stay_in_the_margins_when_long() {
         .collect();
     let layout = lay_out(&fonts, &doc);
     assert!(layout.pages.len() > 10, "{} pages", layout.pages.len());
-    for (i, page) in layout.pages.iter().enumerate() {
-        for prim in &page.prims {
-            let (x, right, top, bottom) = match prim {
-                Prim::Text { x, baseline, style, text } => {
-                    (*x, x + fonts.width(style.font, text, style.size), baseline - style.size, *baseline)
-                }
-                Prim::Rect { x, top, w, h, .. } => (*x, x + w, *top, top + h),
-            };
-            assert!(x >= LEFT - 0.01 && right <= RIGHT + 0.01, "page {i}: {prim:?} runs off the side");
-            let is_footer = top > BOTTOM + 4.0;
-            assert!(top >= TOP - 0.01 && (bottom <= BOTTOM + 0.01 || is_footer), "page {i}: {prim:?} off the body");
-        }
-    }
+    assert_inside_the_margins(&fonts, &layout);
     // Every row label and lane label is drawn once.
     let drawn: Vec<&str> = layout.pages.iter().flat_map(texts).map(|(t, _, _)| t).collect();
     for i in [0, 150, 299] {
