@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::PeriodFindings;
 use super::changes::ChangeLog;
-use super::controls::{self, Frame};
+use super::controls::{self, Frame, Series};
 use super::observe::{Filing, Tracker};
 use crate::facts::cloudtrail::aggregate::{Aggregate, date_to_day, day_to_date};
 use crate::facts::cloudtrail::coverage::bulk_window;
@@ -28,13 +28,13 @@ pub(crate) struct Context<'a> {
 /// The period: `--period`, else the first to the last snapshot or CloudTrail day, of the bulk of
 /// them ([`bulk_window`]: a snapshot folder dated decades from all the others does not stretch it,
 /// and it never spans more than `MAX_PERIOD_DAYS`); `None` when the evidence dates nothing.
-pub(crate) fn bounds(filing: &Filing, cx: &Context<'_>) -> Option<(NaiveDate, NaiveDate)> {
+fn bounds(series: &BTreeMap<Series, Vec<Instant>>, cx: &Context<'_>) -> Option<(NaiveDate, NaiveDate)> {
     if let Some(given) = cx.given {
         return Some(given);
     }
     // Each snapshot file and each CloudTrail day weighs one.
     let mut per_day: BTreeMap<i32, u64> = BTreeMap::new();
-    for t in filing.series(cx.run_as_of).values().flatten() {
+    for t in series.values().flatten() {
         *per_day.entry(date_to_day(t.date_naive())).or_default() += 1;
     }
     if let Some((from, to)) = cx.cloudtrail_period {
@@ -57,8 +57,8 @@ pub(crate) fn assemble(
     cx: &Context<'_>,
     notes: &mut Vec<String>,
 ) -> Option<PeriodFindings> {
-    let (from, to) = bounds(filing, cx)?;
     let series = filing.series(cx.run_as_of);
+    let (from, to) = bounds(&series, cx)?;
     let mut cloudtrail_days: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
     for (account, _, day) in cx.records.cells.keys() {
         if let Some(date) = day_to_date(*day) {

@@ -158,14 +158,12 @@ pub(crate) fn snapshot_kind(label: &str) -> Option<&str> {
         || label.starts_with("aws.cloudtrail.lookup")
         || label.starts_with("aws.cloudtrail.digest")
         || label.starts_with("aws.cloudtrail.public_keys")
-        || label == "gapscope.collection"
+        || label == crate::evidence::kinds::LABEL_COLLECTION
     {
         return None;
     }
-    if label.starts_with("aws.iam.credential_report") {
-        return Some("aws.iam.credential_report");
-    }
-    // One export in several formats (`entra.users (csv)`, `entra.users (json)`) is one kind.
+    // One export in several formats (`aws.iam.credential_report (csv)` and `(json)`, `entra.users
+    // (csv)` and `(json)`) is one kind.
     Some(label.rsplit_once(" (").filter(|(_, format)| format.ends_with(')')).map_or(label, |(kind, _)| kind))
 }
 
